@@ -1,0 +1,40 @@
+import nextVitals from "eslint-config-next/core-web-vitals";
+import nextTypescript from "eslint-config-next/typescript";
+import drizzle from "eslint-plugin-drizzle";
+import { defineConfig, globalIgnores } from "eslint/config";
+import tseslint from "typescript-eslint";
+
+// Only Better Auth's own module and the db layer (schema, migrations) may see Better Auth's tables.
+const authSchemaImport = {
+  regex: "(^|/)db/schema(/auth|/index)?$",
+  message:
+    "Application code never touches Better Auth's tables: import app tables from @/server/db/schema/tasks, identity from @/server/auth.",
+};
+
+export default defineConfig([
+  globalIgnores([".next/**", "node_modules/**", "next-env.d.ts", ".data/**", "drizzle/**"]),
+  ...nextVitals,
+  ...nextTypescript,
+  {
+    files: ["**/*.ts", "**/*.tsx"],
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    plugins: { drizzle, "@typescript-eslint": tseslint.plugin },
+    rules: {
+      "@typescript-eslint/no-floating-promises": "error",
+      "@typescript-eslint/no-misused-promises": "error",
+      "@typescript-eslint/await-thenable": "error",
+      "@typescript-eslint/consistent-type-imports": ["error", { fixStyle: "inline-type-imports" }],
+      "@typescript-eslint/no-explicit-any": "error",
+      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
+      "drizzle/enforce-delete-with-where": ["error", { drizzleObjectName: ["db", "tx"] }],
+      "drizzle/enforce-update-with-where": ["error", { drizzleObjectName: ["db", "tx"] }],
+      "no-restricted-imports": ["error", { patterns: [authSchemaImport] }],
+    },
+  },
+  {
+    files: ["src/server/auth/**", "src/server/db/**", "src/test/**", "**/*.test.ts"],
+    rules: { "no-restricted-imports": "off" },
+  },
+]);
