@@ -1,0 +1,92 @@
+import "server-only";
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+
+import { PGlite } from "@electric-sql/pglite";
+import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
+import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
+import postgres from "postgres";
+
+import { migratePglite, migratePostgres } from "./migrate";
+import { lockDataDir } from "./pglite-lock";
+import * as schema from "./schema";
+
+export type Schema = typeof schema;
+
+/** A drizzle database over either driver; code above this module never knows which. */
+export type Database = PgDatabase<PgQueryResultHKT, Schema>;
+
+export interface DatabaseHandle {
+  readonly db: Database;
+  readonly driver: "postgres" | "pglite";
+  /** Applies pending migrations from `drizzle/`. */
+  migrate(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface DatabaseOptions {
+  /** Sees every statement drizzle sends (tests count queries with it). */
+  onQuery?: (query: string) => void;
+}
+
+export interface PostgresPoolOptions extends DatabaseOptions {
+  /** Connections in the pool. */
+  max?: number;
+}
+
+function drizzleConfig(options: DatabaseOptions) {
+  const { onQuery } = options;
+  return { schema, ...(onQuery ? { logger: { logQuery: (query: string) => onQuery(query) } } : {}) };
+}
+
+/** Opens a pooled postgres.js connection; it connects lazily, on the first query. */
+export function connectPostgres(url: string, options: PostgresPoolOptions = {}): DatabaseHandle {
+  const client = postgres(url, {
+    max: options.max ?? 10,
+    idle_timeout: 30,
+    connect_timeout: 5,
+    max_lifetime: 30 * 60,
+    onnotice: () => {},
+    connection: { application_name: "tasks", statement_timeout: 10_000 },
+  });
+  return {
+    db: drizzlePostgres(client, drizzleConfig(options)),
+    driver: "postgres",
+    migrate: () => migratePostgres(url),
+    close: () => client.end({ timeout: 5 }),
+  };
+}
+
+/** Opens the embedded PostgreSQL at `dataDir` (absolute), holding its cross-process lock. */
+export async function openPglite(dataDir: string): Promise<DatabaseHandle> {
+  // PGlite creates its directory non-recursively.
+  mkdirSync(dirname(dataDir), { recursive: true });
+  const release = lockDataDir(dataDir);
+  try {
+    return wrapPglite(await PGlite.create(dataDir), release);
+  } catch (error) {
+    release();
+    throw error;
+  }
+}
+
+/** An in-memory PGlite started from a `dumpDataDir()` tarball (fast start for tests). */
+export async function openPgliteFromDump(dump: Blob, options: DatabaseOptions = {}): Promise<DatabaseHandle> {
+  return wrapPglite(await PGlite.create({ loadDataDir: dump }), () => {}, options);
+}
+
+function wrapPglite(client: PGlite, release: () => void, options: DatabaseOptions = {}): DatabaseHandle {
+  return {
+    db: drizzlePglite(client, drizzleConfig(options)),
+    driver: "pglite",
+    migrate: () => migratePglite(client),
+    close: async () => {
+      try {
+        await client.close();
+      } finally {
+        release();
+      }
+    },
+  };
+}

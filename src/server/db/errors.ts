@@ -1,0 +1,45 @@
+import "server-only";
+
+import { DeadlineExceeded } from "@/server/deadline";
+
+// postgres.js and Node network errors that mean "no connection", not "bad query".
+const CONNECTION_ERROR_CODES = new Set([
+  "CONNECT_TIMEOUT",
+  "CONNECTION_CLOSED",
+  "CONNECTION_ENDED",
+  "CONNECTION_DESTROYED",
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "ENOTFOUND",
+  "EPIPE",
+  "ETIMEDOUT",
+  "EAI_AGAIN",
+]);
+
+// SQLSTATEs of a server that is going away or not yet accepting queries.
+const UNAVAILABLE_SQLSTATES = new Set(["57P01", "57P02", "57P03", "53300"]);
+
+/**
+ * Whether `error` (or anything in its `cause` chain) says the database cannot be reached
+ * (or did not answer in time), as opposed to rejecting a query: such errors become 503,
+ * never 500 or 401.
+ */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  const seen = new Set<unknown>();
+  let current: unknown = error;
+  while (current instanceof Error && !seen.has(current)) {
+    seen.add(current);
+    if (current instanceof DeadlineExceeded) return true;
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === "string") {
+      if (CONNECTION_ERROR_CODES.has(code) || UNAVAILABLE_SQLSTATES.has(code)) return true;
+      // Class 08: connection exception.
+      if (/^08[0-9A-Z]{3}$/.test(code)) return true;
+    }
+    if (current instanceof AggregateError && current.errors.some(isDatabaseUnavailable)) return true;
+    current = current.cause;
+  }
+  return false;
+}
