@@ -1,0 +1,7 @@
+import { createAuthClient } from "better-auth/react";
+
+/**
+ * Better Auth's browser client. With no base URL it calls `/api/auth` on the page's own
+ * origin, so the app works under whatever host name people reach it by.
+ */
+export const authClient = createAuthClient();
