@@ -1,0 +1,90 @@
+import * as z from "zod";
+
+/**
+ * Task input rules, shared by the API (the authority) and the forms that call it.
+ * PostgreSQL text cannot hold NUL characters, so they are refused here, not by the database.
+ */
+
+export const TASK_TITLE_MAX_LENGTH = 200;
+export const TASK_DESCRIPTION_MAX_LENGTH = 10_000;
+export const TASK_SEARCH_MAX_LENGTH = 200;
+export const TASK_PAGE_MAX_SIZE = 100;
+export const TASK_PAGE_DEFAULT_SIZE = 50;
+
+const hasNoNul = (value: string) => !value.includes("\u0000");
+
+export const taskIdSchema = z.uuid({ error: "Task id must be a UUID" });
+
+export const taskTitleSchema = z
+  .string({ error: "Title must be text" })
+  .trim()
+  .min(1, { error: "Title is required" })
+  .max(TASK_TITLE_MAX_LENGTH, { error: `Title must be at most ${TASK_TITLE_MAX_LENGTH} characters` })
+  .refine(hasNoNul, { error: "Title must not contain NUL characters" });
+
+/** Notes; blank notes are stored as none. */
+export const taskDescriptionSchema = z
+  .string({ error: "Notes must be text" })
+  .max(TASK_DESCRIPTION_MAX_LENGTH, {
+    error: `Notes must be at most ${TASK_DESCRIPTION_MAX_LENGTH.toLocaleString("en")} characters`,
+  })
+  .refine(hasNoNul, { error: "Notes must not contain NUL characters" })
+  .transform((value) => (value.trim() === "" ? null : value))
+  .nullable();
+
+export const taskDueAtSchema = z.date({ error: "Due date must be a valid date" }).nullable();
+
+export const taskStatusSchema = z.enum(["all", "active", "completed"], {
+  error: "Status must be one of all, active or completed",
+});
+
+export const taskIdInput = z.strictObject({ id: taskIdSchema });
+
+export const createTaskInput = z.strictObject({
+  title: taskTitleSchema,
+  description: taskDescriptionSchema.optional(),
+  dueAt: taskDueAtSchema.optional(),
+});
+
+export const updateTaskInput = z
+  .strictObject({
+    id: taskIdSchema,
+    title: taskTitleSchema.optional(),
+    description: taskDescriptionSchema.optional(),
+    completed: z.boolean({ error: "Completed must be true or false" }).optional(),
+    dueAt: taskDueAtSchema.optional(),
+    expectedVersion: z
+      .number({ error: "Expected version must be a number" })
+      .int({ error: "Expected version must be a whole number" })
+      .min(1, { error: "Expected version must be at least 1" })
+      .optional(),
+  })
+  .refine(
+    (patch) =>
+      patch.title !== undefined ||
+      patch.description !== undefined ||
+      patch.completed !== undefined ||
+      patch.dueAt !== undefined,
+    { error: "Nothing to update: give a title, notes, completed or due date" },
+  );
+
+/** The list filters without the cursor, whose decoding is the server's business. */
+export const listTasksFilters = z.strictObject({
+  status: taskStatusSchema.default("all"),
+  search: z
+    .string({ error: "Search must be text" })
+    .trim()
+    .max(TASK_SEARCH_MAX_LENGTH, { error: `Search must be at most ${TASK_SEARCH_MAX_LENGTH} characters` })
+    .refine(hasNoNul, { error: "Search must not contain NUL characters" })
+    .optional(),
+  limit: z
+    .number({ error: "Limit must be a number" })
+    .int({ error: "Limit must be a whole number" })
+    .min(1, { error: "Limit must be at least 1" })
+    .max(TASK_PAGE_MAX_SIZE, { error: `Limit must be at most ${TASK_PAGE_MAX_SIZE}` })
+    .default(TASK_PAGE_DEFAULT_SIZE),
+});
+
+export type TaskStatus = z.infer<typeof taskStatusSchema>;
+export type CreateTaskInput = z.input<typeof createTaskInput>;
+export type UpdateTaskInput = z.input<typeof updateTaskInput>;

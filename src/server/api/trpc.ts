@@ -1,0 +1,138 @@
+import "server-only";
+import { randomUUID } from "node:crypto";
+
+import { initTRPC, TRPCError } from "@trpc/server";
+import superjson from "superjson";
+import * as z from "zod";
+
+import { env } from "@/env";
+import { getAuth, type Auth } from "@/server/auth/auth";
+import { resolveCaller, resolveSession, type Caller, type ResolvedSession } from "@/server/auth/session";
+import { DeadlineExceeded, withDeadline } from "@/server/deadline";
+import { discardUnreachablePool, getDb, type Database } from "@/server/db";
+import { isDatabaseUnavailable } from "@/server/db/errors";
+import { createTaskRepository } from "@/server/tasks/task-repository";
+
+import { createWriteLimiter, RetryLater, type WriteLimiter } from "./write-limiter";
+
+export interface InnerContextOptions {
+  db: Database;
+  auth: Auth;
+  headers: Headers;
+  requestId?: string;
+  /** Per-user write limit; the app's shared one unless a test brings its own. */
+  writeLimiter?: WriteLimiter;
+}
+
+/** Writes per user per minute, per instance (scaled by RATE_LIMIT_MULTIPLIER). */
+const WRITES_PER_MINUTE = 600;
+
+const appWriteLimiter = createWriteLimiter({ max: WRITES_PER_MINUTE * env.RATE_LIMIT_MULTIPLIER, windowMs: 60_000 });
+
+/**
+ * The context without a Next.js request: tests build it from a database, an auth instance
+ * and headers. The session is resolved once per request (a batch shares it), and only
+ * when a procedure needs it.
+ */
+export function createInnerTRPCContext({ db, auth, headers, requestId, writeLimiter = appWriteLimiter }: InnerContextOptions) {
+  let session: Promise<ResolvedSession | null> | undefined;
+  let caller: Promise<Caller | null> | undefined;
+  const getSession = () => (session ??= resolveSession(auth, headers));
+  return {
+    db,
+    headers,
+    requestId: requestId ?? randomUUID(),
+    writeLimiter,
+    /** The database session with the user's profile (cookie or bearer session token). */
+    getSession,
+    /** The API caller: a locally verified JWT, or the database session. */
+    getCaller: () => (caller ??= resolveCaller(auth, headers, getSession)),
+  };
+}
+
+export type TRPCContext = ReturnType<typeof createInnerTRPCContext>;
+
+/** The context of an HTTP request to `/api/trpc`. */
+export async function createTRPCContext(opts: { headers: Headers; requestId?: string }): Promise<TRPCContext> {
+  try {
+    const [db, auth] = await Promise.all([getDb(), getAuth()]);
+    return createInnerTRPCContext({ db, auth, ...opts });
+  } catch (error) {
+    if (isDatabaseUnavailable(error)) throw databaseUnavailable(error);
+    throw error;
+  }
+}
+
+const t = initTRPC.context<TRPCContext>().create({
+  transformer: superjson,
+  isDev: env.NODE_ENV === "development",
+  errorFormatter({ shape, error, ctx }) {
+    const zodError = error.cause instanceof z.ZodError ? error.cause : null;
+    return {
+      ...shape,
+      message: zodError
+        ? describeInvalidInput(zodError)
+        : error.code === "INTERNAL_SERVER_ERROR" && env.NODE_ENV !== "development"
+          ? "Something went wrong on our side. Try again; if it keeps happening, quote the request id."
+          : shape.message,
+      data: {
+        ...shape.data,
+        zodError: zodError ? z.flattenError(zodError) : null,
+        requestId: ctx?.requestId ?? null,
+      },
+    };
+  },
+});
+
+export const createTRPCRouter = t.router;
+export const createCallerFactory = t.createCallerFactory;
+
+/**
+ * A database that cannot be reached, or does not answer within the deadline, is a temporary
+ * outage (503), not a server bug or a sign-out.
+ */
+const databaseAvailability = t.middleware(async ({ next }) => {
+  const result = await withDeadline(next()).catch((error: unknown) => {
+    throw error instanceof DeadlineExceeded ? databaseUnavailable(error) : error;
+  });
+  if (!result.ok && isDatabaseUnavailable(result.error)) throw databaseUnavailable(result.error);
+  return result;
+});
+
+/** A procedure anyone may call. */
+export const publicProcedure = t.procedure.use(databaseAvailability);
+
+/** A procedure for signed-in callers: `ctx.user` is the caller and `ctx.tasks` their task repository. */
+export const protectedProcedure = publicProcedure.use(async ({ ctx, type, next }) => {
+  const caller = await ctx.getCaller();
+  if (!caller) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in to continue." });
+  if (type === "mutation") {
+    const wait = ctx.writeLimiter.take(caller.userId);
+    if (wait > 0) {
+      throw new TRPCError({
+        code: "TOO_MANY_REQUESTS",
+        message: `Too many changes in a short time. Try again in ${wait} s.`,
+        cause: new RetryLater(wait),
+      });
+    }
+  }
+  return next({
+    ctx: { user: { id: caller.userId }, tasks: createTaskRepository(ctx.db, caller.userId) },
+  });
+});
+
+function databaseUnavailable(cause: unknown): TRPCError {
+  discardUnreachablePool();
+  return new TRPCError({
+    code: "SERVICE_UNAVAILABLE",
+    message: "The service is temporarily unavailable. Try again in a few seconds.",
+    cause,
+  });
+}
+
+function describeInvalidInput(error: z.ZodError): string {
+  const problems = error.issues.map((issue) =>
+    issue.path.length > 0 ? `${issue.path.join(".")}: ${issue.message}` : issue.message,
+  );
+  return `Invalid input: ${problems.join("; ")}`;
+}

@@ -1,0 +1,204 @@
+import "server-only";
+import { and, desc, eq, ilike, sql, type SQL } from "drizzle-orm";
+
+import type { Database } from "@/server/db";
+import { tasks } from "@/server/db/schema/tasks";
+import type { TaskStatus } from "@/lib/validators/task";
+
+import { encodeCursor, type TaskCursor } from "./cursor";
+import { runAsUser } from "./user-scope";
+
+// Always say which columns leave the database: the owner's id never does.
+const taskColumns = {
+  id: tasks.id,
+  title: tasks.title,
+  description: tasks.description,
+  completed: tasks.completed,
+  dueAt: tasks.dueAt,
+  createdAt: tasks.createdAt,
+  updatedAt: tasks.updatedAt,
+  version: tasks.version,
+};
+
+export type Task = Omit<typeof tasks.$inferSelect, "userId">;
+
+/** The most tasks one account may hold. */
+export const TASK_QUOTA = 10_000;
+
+export type CreateTaskResult = { status: "created"; task: Task } | { status: "quota_exceeded"; quota: number };
+
+export interface ListTasksOptions {
+  status: TaskStatus;
+  search?: string | undefined;
+  limit: number;
+  cursor?: TaskCursor | null | undefined;
+}
+
+export interface TaskPage {
+  items: Task[];
+  nextCursor: string | null;
+}
+
+export interface NewTask {
+  title: string;
+  description?: string | null | undefined;
+  dueAt?: Date | null | undefined;
+}
+
+export interface TaskPatch {
+  title?: string | undefined;
+  description?: string | null | undefined;
+  completed?: boolean | undefined;
+  dueAt?: Date | null | undefined;
+}
+
+export type UpdateTaskResult =
+  | { status: "updated"; task: Task }
+  | { status: "not_found" }
+  | { status: "conflict"; currentVersion: number };
+
+export interface TaskStats {
+  total: number;
+  active: number;
+  completed: number;
+}
+
+/**
+ * The only code that touches the tasks table. Bound to one user: every query filters on
+ * that user's id and runs under row-level security keyed to the same id. "Not found"
+ * is `null` (or a result status); the caller decides what that means for its client.
+ */
+export interface TaskRepositoryOptions {
+  quota?: number;
+  /**
+   * Test-only: leave out the repository's own `user_id` filter, to prove that row-level
+   * security alone keeps users apart. Never set outside tests.
+   */
+  withoutOwnerFilter?: boolean;
+}
+
+export function createTaskRepository(
+  db: Database,
+  userId: string,
+  { quota = TASK_QUOTA, withoutOwnerFilter = false }: TaskRepositoryOptions = {},
+) {
+  const owned = withoutOwnerFilter ? undefined : eq(tasks.userId, userId);
+
+  return {
+    async list({ status, search, limit, cursor }: ListTasksOptions): Promise<TaskPage> {
+      const rows = await runAsUser(db, userId, (tx) =>
+        tx
+          .select(taskColumns)
+          .from(tasks)
+          .where(and(owned, statusFilter(status), titleContains(search), cursor ? after(cursor) : undefined))
+          .orderBy(desc(tasks.createdAt), desc(tasks.id))
+          .limit(limit + 1),
+      );
+      const items = rows.slice(0, limit);
+      const last = items.at(-1);
+      return { items, nextCursor: rows.length > limit && last ? encodeCursor(last) : null };
+    },
+
+    async getById(id: string): Promise<Task | null> {
+      const [task] = await runAsUser(db, userId, (tx) =>
+        tx
+          .select(taskColumns)
+          .from(tasks)
+          .where(and(owned, eq(tasks.id, id))),
+      );
+      return task ?? null;
+    },
+
+    /** Creates a task unless the account already holds {@link TASK_QUOTA} of them. */
+    create(input: NewTask): Promise<CreateTaskResult> {
+      return runAsUser(db, userId, async (tx): Promise<CreateTaskResult> => {
+        // One creator per user at a time, so concurrent creates cannot overshoot the quota.
+        await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`tasks:${userId}`}))`);
+        const [held] = await tx
+          .select({ count: sql<number>`count(*)::int` })
+          .from(tx.select({ one: sql`1` }).from(tasks).where(owned).limit(quota).as("held"));
+        if ((held?.count ?? 0) >= quota) return { status: "quota_exceeded", quota };
+        const [task] = await tx
+          .insert(tasks)
+          .values({ userId, title: input.title, description: input.description, dueAt: input.dueAt })
+          .returning(taskColumns);
+        if (!task) throw new Error("INSERT … RETURNING returned no row");
+        return { status: "created", task };
+      });
+    },
+
+    /** Ownership, version check and write are one statement; a miss is then explained. */
+    update(id: string, patch: TaskPatch, expectedVersion?: number): Promise<UpdateTaskResult> {
+      return runAsUser(db, userId, async (tx): Promise<UpdateTaskResult> => {
+        const [task] = await tx
+          .update(tasks)
+          .set({
+            title: patch.title,
+            description: patch.description,
+            completed: patch.completed,
+            dueAt: patch.dueAt,
+            version: sql`${tasks.version} + 1`,
+            updatedAt: sql`now()`,
+          })
+          .where(
+            and(
+              owned,
+              eq(tasks.id, id),
+              expectedVersion === undefined ? undefined : eq(tasks.version, expectedVersion),
+            ),
+          )
+          .returning(taskColumns);
+        if (task) return { status: "updated", task };
+        if (expectedVersion === undefined) return { status: "not_found" };
+        const [current] = await tx
+          .select({ version: tasks.version })
+          .from(tasks)
+          .where(and(owned, eq(tasks.id, id)));
+        return current ? { status: "conflict", currentVersion: current.version } : { status: "not_found" };
+      });
+    },
+
+    async remove(id: string): Promise<{ id: string } | null> {
+      const [removed] = await runAsUser(db, userId, (tx) =>
+        tx
+          .delete(tasks)
+          .where(and(owned, eq(tasks.id, id)))
+          .returning({ id: tasks.id }),
+      );
+      return removed ?? null;
+    },
+
+    async stats(): Promise<TaskStats> {
+      const [counts] = await runAsUser(db, userId, (tx) =>
+        tx
+          .select({
+            total: sql<number>`count(*)::int`,
+            completed: sql<number>`(count(*) filter (where ${tasks.completed}))::int`,
+          })
+          .from(tasks)
+          .where(owned),
+      );
+      const total = counts?.total ?? 0;
+      const completed = counts?.completed ?? 0;
+      return { total, active: total - completed, completed };
+    },
+  };
+}
+
+export type TaskRepository = ReturnType<typeof createTaskRepository>;
+
+function statusFilter(status: TaskStatus): SQL | undefined {
+  if (status === "all") return undefined;
+  return eq(tasks.completed, status === "completed");
+}
+
+/** Case-insensitive substring of the title, with `%`, `_` and `\` matching literally. */
+function titleContains(search: string | undefined): SQL | undefined {
+  if (!search) return undefined;
+  return ilike(tasks.title, `%${search.replace(/[\\%_]/g, "\\$&")}%`);
+}
+
+/** Rows after `cursor` in newest-first order (keyset pagination, no OFFSET). */
+function after(cursor: TaskCursor): SQL {
+  return sql`(${tasks.createdAt}, ${tasks.id}) < (${cursor.createdAt.toISOString()}::timestamptz, ${cursor.id}::uuid)`;
+}

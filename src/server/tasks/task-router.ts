@@ -1,0 +1,65 @@
+import "server-only";
+import { TRPCError } from "@trpc/server";
+import * as z from "zod";
+
+import { createTaskInput, listTasksFilters, taskIdInput, updateTaskInput } from "@/lib/validators/task";
+import { createTRPCRouter, protectedProcedure } from "@/server/api/trpc";
+
+import { taskCursorSchema } from "./cursor";
+
+// tRPC's infinite queries send `direction` beside the cursor; pages only go forward.
+const listTasksInput = listTasksFilters
+  .extend({ cursor: taskCursorSchema.nullish(), direction: z.literal("forward").optional() })
+  .prefault({});
+
+// One message for "missing" and "someone else's": the API never confirms another user's task exists.
+function taskNotFound(): TRPCError {
+  return new TRPCError({ code: "NOT_FOUND", message: "Task not found." });
+}
+
+export const taskRouter = createTRPCRouter({
+  list: protectedProcedure
+    .input(listTasksInput)
+    .query(({ ctx, input: { direction: _direction, ...options } }) => ctx.tasks.list(options)),
+
+  byId: protectedProcedure.input(taskIdInput).query(async ({ ctx, input }) => {
+    const task = await ctx.tasks.getById(input.id);
+    if (!task) throw taskNotFound();
+    return task;
+  }),
+
+  create: protectedProcedure.input(createTaskInput).mutation(async ({ ctx, input }) => {
+    const result = await ctx.tasks.create(input);
+    if (result.status === "quota_exceeded") {
+      throw new TRPCError({
+        code: "FORBIDDEN",
+        message: `You have ${result.quota.toLocaleString("en")} tasks, the most one account can hold. Delete some to add more.`,
+      });
+    }
+    return result.task;
+  }),
+
+  update: protectedProcedure.input(updateTaskInput).mutation(async ({ ctx, input }) => {
+    const { id, expectedVersion, ...patch } = input;
+    const result = await ctx.tasks.update(id, patch, expectedVersion);
+    switch (result.status) {
+      case "updated":
+        return result.task;
+      case "not_found":
+        throw taskNotFound();
+      case "conflict":
+        throw new TRPCError({
+          code: "CONFLICT",
+          message: `This task was changed elsewhere (now at version ${result.currentVersion}). Reload it and try again.`,
+        });
+    }
+  }),
+
+  delete: protectedProcedure.input(taskIdInput).mutation(async ({ ctx, input }) => {
+    const removed = await ctx.tasks.remove(input.id);
+    if (!removed) throw taskNotFound();
+    return removed;
+  }),
+
+  stats: protectedProcedure.query(({ ctx }) => ctx.tasks.stats()),
+});
