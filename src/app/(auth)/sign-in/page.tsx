@@ -1,0 +1,25 @@
+import type { Metadata } from "next";
+import { redirect } from "next/navigation";
+
+import { AuthSwitchLink, SignInForm } from "@/components/auth/auth-form";
+import { safeNextPath } from "@/components/auth/next-path";
+import { mutedText } from "@/components/ui";
+import { getSession } from "@/trpc/server";
+
+export const metadata: Metadata = { title: "Sign in" };
+
+export default async function SignInPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const next = safeNextPath((await searchParams).next);
+  if (await getSession()) redirect(next);
+
+  return (
+    <>
+      <h1 className="text-2xl font-bold tracking-tight">Sign in</h1>
+      <p className={`mt-1 mb-6 text-sm ${mutedText}`}>Welcome back. Your tasks are waiting.</p>
+      <SignInForm next={next} />
+      <p className={`mt-6 text-sm ${mutedText}`}>
+        New here? <AuthSwitchLink to="/sign-up" next={next}>Create an account</AuthSwitchLink>
+      </p>
+    </>
+  );
+}

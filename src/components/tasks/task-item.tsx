@@ -1,0 +1,239 @@
+"use client";
+
+import { useEffect, useId, useRef, useState, type FormEvent, type KeyboardEvent } from "react";
+
+import { dangerButton, fieldError, fieldLabel, mutedText, primaryButton, quietButton, secondaryButton, textInput } from "@/components/ui";
+
+import { dueDateToInput, dueState, formatDueDate } from "./due-date";
+import type { TaskPatch } from "./task-cache";
+import type { TaskFieldErrors as FieldErrors } from "./task-form-schemas";
+import type { Task } from "./task-list-query";
+import { useTaskMutations } from "./use-task-mutations";
+
+/** The id of a task's checkbox, where focus goes when a neighbour is deleted. */
+export function taskToggleId(taskId: string): string {
+  return `task-${taskId}-done`;
+}
+
+interface TaskItemProps {
+  task: Task;
+  /** Today in the person's time zone ("YYYY-MM-DD"), for overdue highlighting. */
+  today: string;
+  /** Called before this task leaves the list (deleted, or filtered out by a change). */
+  onLeaving: () => void;
+  /** Whether the list would still show the task after `patch`. */
+  staysListed: (patch: TaskPatch) => boolean;
+  onError: (message: string) => void;
+  onDeleted: (title: string) => void;
+}
+
+export function TaskItem({ task, today, onLeaving, staysListed, onError, onDeleted }: TaskItemProps) {
+  const { update, remove } = useTaskMutations(task, onError);
+  const [editing, setEditing] = useState(false);
+  const editButton = useRef<HTMLButtonElement>(null);
+  const returnFocus = useRef(false);
+
+  useEffect(() => {
+    if (!editing && returnFocus.current) {
+      returnFocus.current = false;
+      editButton.current?.focus();
+    }
+  }, [editing]);
+
+  function change(patch: TaskPatch) {
+    if (!staysListed(patch)) onLeaving();
+    update(patch);
+  }
+
+  function stopEditing() {
+    returnFocus.current = true;
+    setEditing(false);
+  }
+
+  const due = task.dueAt ? dueState(task.dueAt, today) : null;
+  const overdue = due === "overdue" && !task.completed;
+
+  return (
+    <li
+      className={`flex gap-3 border-l-4 px-3 py-3 sm:px-4 ${overdue ? "border-l-red-600 bg-red-50/60 dark:border-l-red-400 dark:bg-red-950/30" : "border-l-transparent"}`}
+    >
+      <input
+        id={taskToggleId(task.id)}
+        type="checkbox"
+        checked={task.completed}
+        onChange={(event) => change({ completed: event.currentTarget.checked })}
+        aria-label={task.title}
+        className="mt-1 size-5 shrink-0 cursor-pointer accent-indigo-700 dark:accent-indigo-300"
+      />
+      {editing ? (
+        <EditTaskForm
+          task={task}
+          onCancel={stopEditing}
+          onSave={(patch) => {
+            stopEditing();
+            if (Object.keys(patch).length > 0) change(patch);
+          }}
+        />
+      ) : (
+        <>
+          <div className="min-w-0 flex-1">
+            <p
+              onDoubleClick={() => setEditing(true)}
+              className={`break-words ${task.completed ? `line-through ${mutedText}` : "font-medium"}`}
+            >
+              {task.title}
+            </p>
+            {task.dueAt ? (
+              <p
+                className={`mt-0.5 text-sm ${overdue ? "font-semibold text-red-700 dark:text-red-300" : mutedText}`}
+              >
+                {overdue ? "Overdue · " : ""}
+                {due === "today" ? "Due today" : `Due ${formatDueDate(task.dueAt)}`}
+              </p>
+            ) : null}
+            {task.description ? (
+              <p className={`mt-1 line-clamp-3 text-sm break-words whitespace-pre-line ${mutedText}`}>{task.description}</p>
+            ) : null}
+          </div>
+          <div className="flex shrink-0 items-start gap-1">
+            <button
+              ref={editButton}
+              type="button"
+              onClick={() => setEditing(true)}
+              aria-label={`Edit “${task.title}”`}
+              className={quietButton}
+            >
+              Edit
+            </button>
+            <button
+              type="button"
+              onClick={() => {
+                onLeaving();
+                remove();
+                onDeleted(task.title);
+              }}
+              aria-label={`Delete “${task.title}”`}
+              className={dangerButton}
+            >
+              Delete
+            </button>
+          </div>
+        </>
+      )}
+    </li>
+  );
+}
+
+interface EditTaskFormProps {
+  task: Task;
+  onSave: (patch: TaskPatch) => void;
+  onCancel: () => void;
+}
+
+/** Edits title, notes and due date in place: Enter saves, Escape cancels. */
+function EditTaskForm({ task, onSave, onCancel }: EditTaskFormProps) {
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const ids = { title: useId(), description: useId(), dueAt: useId() };
+
+  async function onSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = event.currentTarget;
+    const { editTaskSchema, fieldErrorsOf, readTaskForm } = await import("./task-form-schemas");
+    const parsed = editTaskSchema.safeParse(readTaskForm(form));
+    if (!parsed.success) {
+      setErrors(fieldErrorsOf(parsed.error));
+      form.querySelector<HTMLElement>("[aria-invalid=true]")?.focus();
+      return;
+    }
+    // Only what changed is sent, so an unchanged field never conflicts with another tab.
+    const { title, description, dueAt } = parsed.data;
+    const patch: TaskPatch = {};
+    if (title !== task.title) patch.title = title;
+    if (description !== task.description) patch.description = description;
+    if (dueDateToInput(dueAt) !== dueDateToInput(task.dueAt)) patch.dueAt = dueAt;
+    onSave(patch);
+  }
+
+  function onKeyDown(event: KeyboardEvent<HTMLFormElement>) {
+    if (event.key !== "Escape") return;
+    event.preventDefault();
+    onCancel();
+  }
+
+  const describedBy = (field: keyof FieldErrors) => (errors[field] ? `${ids[field]}-error` : undefined);
+
+  return (
+    <form onSubmit={(event) => void onSubmit(event)} onKeyDown={onKeyDown} noValidate aria-label={`Edit “${task.title}”`} className="min-w-0 flex-1 space-y-3">
+      <div>
+        <label htmlFor={ids.title} className={fieldLabel}>
+          Title
+        </label>
+        <input
+          id={ids.title}
+          name="title"
+          type="text"
+          defaultValue={task.title}
+          // The person asked to edit: the title is what they came for.
+          autoFocus
+          autoComplete="off"
+          aria-invalid={errors.title ? true : undefined}
+          aria-describedby={describedBy("title")}
+          className={`${textInput} mt-1`}
+        />
+        {errors.title ? (
+          <p id={`${ids.title}-error`} className={fieldError}>
+            {errors.title[0]}
+          </p>
+        ) : null}
+      </div>
+      <div className="grid gap-3 sm:grid-cols-[1fr_auto]">
+        <div>
+          <label htmlFor={ids.description} className={fieldLabel}>
+            Notes
+          </label>
+          <textarea
+            id={ids.description}
+            name="description"
+            rows={2}
+            defaultValue={task.description ?? ""}
+            aria-invalid={errors.description ? true : undefined}
+            aria-describedby={describedBy("description")}
+            className={`${textInput} mt-1`}
+          />
+          {errors.description ? (
+            <p id={`${ids.description}-error`} className={fieldError}>
+              {errors.description[0]}
+            </p>
+          ) : null}
+        </div>
+        <div>
+          <label htmlFor={ids.dueAt} className={fieldLabel}>
+            Due date
+          </label>
+          <input
+            id={ids.dueAt}
+            name="dueAt"
+            type="date"
+            defaultValue={dueDateToInput(task.dueAt)}
+            aria-invalid={errors.dueAt ? true : undefined}
+            aria-describedby={describedBy("dueAt")}
+            className={`${textInput} mt-1`}
+          />
+          {errors.dueAt ? (
+            <p id={`${ids.dueAt}-error`} className={fieldError}>
+              {errors.dueAt[0]}
+            </p>
+          ) : null}
+        </div>
+      </div>
+      <div className="flex gap-2">
+        <button type="submit" className={primaryButton}>
+          Save
+        </button>
+        <button type="button" onClick={onCancel} className={secondaryButton}>
+          Cancel
+        </button>
+      </div>
+    </form>
+  );
+}
