@@ -1,0 +1,207 @@
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+
+import axe from "axe-core";
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from "playwright-core";
+import superjson from "superjson";
+import { expect, inject, test } from "vitest";
+
+import { CHROMIUM_PATH, INSTALL_CHROMIUM } from "./chromium";
+
+const baseUrl = inject("e2eBaseUrl");
+
+const SCREENSHOT_DIR = join(process.cwd(), "test-results", "screenshots");
+
+// Quiet, offline Chromium: no sandbox (root in a container), no GPU, none of the
+// browser's own background traffic, which would also break the "no other hosts" check.
+const CHROMIUM_ARGS = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  "--no-first-run",
+  "--disable-quic",
+];
+
+export const DESKTOP = { width: 1280, height: 900 };
+export const PHONE = { width: 390, height: 844 };
+
+export interface PersonOptions {
+  name?: string;
+  /** Every run starts from an empty database, so a fixed address is free once per run. */
+  email?: string;
+  colorScheme?: "light" | "dark";
+  viewport?: { width: number; height: number };
+}
+
+type ContextOptions = Pick<PersonOptions, "colorScheme" | "viewport">;
+
+export interface Person {
+  name: string;
+  email: string;
+  password: string;
+  context: BrowserContext;
+  page: Page;
+}
+
+export interface BrowserHarness {
+  baseUrl: string;
+  /** A new person with their own browser context (cookies, storage) and network address. */
+  person(options?: PersonOptions): Promise<Person>;
+  /** Another browser context for an existing person (signed out until they sign in). */
+  newContext(options?: ContextOptions): Promise<BrowserContext>;
+}
+
+let people = 0;
+
+/**
+ * A test that drives Chromium against the production server. It fails on any uncaught page
+ * error, any console error other than the browser's note about an HTTP error status (the
+ * tests provoke those on purpose), and any request to a host other than the app.
+ * Without Chromium it is reported as skipped, with the command that installs it.
+ */
+export function browserTest(name: string, body: (harness: BrowserHarness) => Promise<void>): void {
+  test(name, async ({ skip }) => {
+    if (!baseUrl) return skip(`Chromium not found at ${CHROMIUM_PATH}; install it with: ${INSTALL_CHROMIUM}`);
+    const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+    const problems: string[] = [];
+    try {
+      await body(createHarness(browser, baseUrl, problems));
+      expect(problems, "page errors, console errors or foreign requests").toEqual([]);
+    } finally {
+      await browser.close();
+    }
+  });
+}
+
+function createHarness(browser: Browser, url: string, problems: string[]): BrowserHarness {
+  async function newContext({ colorScheme = "light", viewport = DESKTOP }: ContextOptions = {}) {
+    people += 1;
+    const context = await browser.newContext({
+      baseURL: url,
+      colorScheme,
+      viewport,
+    });
+    context.on("request", (request) => {
+      const requestUrl = request.url();
+      if (!requestUrl.startsWith(url) && !/^(data|blob):/.test(requestUrl)) problems.push(`request to ${requestUrl}`);
+    });
+    context.on("console", (message) => {
+      if (message.type() === "error" && !message.text().startsWith("Failed to load resource")) {
+        problems.push(`console error: ${message.text()}`);
+      }
+    });
+    context.on("weberror", (error) => problems.push(`page error: ${error.error().message}`));
+    return context;
+  }
+
+  return {
+    baseUrl: url,
+    newContext,
+    async person({ name, email, ...options } = {}) {
+      const context = await newContext(options);
+      const page = await context.newPage();
+      const id = `${Date.now().toString(36)}-${people}`;
+      return {
+        name: name ?? `Person ${people}`,
+        email: email ?? `person-${id}@example.com`,
+        password: `a long passphrase ${id}`,
+        context,
+        page,
+      };
+    },
+  };
+}
+
+/** Signs a new person up through the form and waits for their task list. */
+export async function signUp(person: Person): Promise<void> {
+  const { page } = person;
+  await page.goto("/sign-up");
+  await page.getByLabel("Name").fill(person.name);
+  await page.getByLabel("Email").fill(person.email);
+  await page.getByLabel("Password").fill(person.password);
+  await page.getByRole("button", { name: "Create account" }).click();
+  await page.waitForURL("**/tasks");
+  await page.getByRole("heading", { name: "Your tasks" }).waitFor();
+}
+
+export async function signIn(page: Page, person: Pick<Person, "email" | "password">): Promise<void> {
+  await page.getByLabel("Email").fill(person.email);
+  await page.getByLabel("Password").fill(person.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+}
+
+/** Adds a task through the form with Enter and waits until the list shows it. */
+export async function addTask(page: Page, title: string): Promise<void> {
+  await page.getByLabel("New task").fill(title);
+  await page.getByLabel("New task").press("Enter");
+  await taskCheckbox(page, title).waitFor();
+}
+
+export function taskCheckbox(page: Page, title: string): Locator {
+  return page.getByRole("checkbox", { name: title, exact: true });
+}
+
+/** The list item of the task with this exact title. */
+export function taskRow(page: Page, title: string): Locator {
+  return page.getByRole("listitem").filter({ has: taskCheckbox(page, title) });
+}
+
+/** The titles the list shows, top to bottom. */
+export function visibleTitles(page: Page): Promise<string[]> {
+  return page.getByRole("checkbox").evaluateAll((boxes) => boxes.map((box) => box.getAttribute("aria-label") ?? ""));
+}
+
+/** The count shown on a filter button ("All", "Active", "Completed"). */
+export async function filterCount(page: Page, label: string): Promise<string> {
+  const text = await page.getByRole("group", { name: "Show tasks" }).getByRole("button", { name: label }).innerText();
+  return text.replace(label, "").trim();
+}
+
+export function isFocused(locator: Locator): Promise<boolean> {
+  return locator.evaluate((element) => element === document.activeElement);
+}
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
+}
+
+/** axe-core's WCAG 2.1 A/AA violations on the current page, as "rule: selector" lines. */
+export async function accessibilityViolations(page: Page): Promise<string[]> {
+  await page.addScriptTag({ content: axe.source });
+  return page.evaluate(async () => {
+    const { axe: runner } = window as unknown as { axe: typeof axe };
+    const result = await runner.run(document, { runOnly: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"] });
+    return result.violations.flatMap((violation) =>
+      violation.nodes.map((node) => `${violation.id}: ${node.target.join(" ")} (${violation.help})`),
+    );
+  });
+}
+
+/**
+ * Calls a tRPC procedure over HTTP as the person signed in on `page` (their cookies), the
+ * way the app's own client does: superjson bodies, one procedure per request.
+ */
+export async function callApi(
+  page: Page,
+  procedure: string,
+  input: unknown,
+  kind: "query" | "mutation" = "mutation",
+): Promise<{ status: number; body: unknown }> {
+  const payload = superjson.serialize(input);
+  const response =
+    kind === "mutation"
+      ? await page.request.post(`/api/trpc/${procedure}`, { data: payload })
+      : await page.request.get(`/api/trpc/${procedure}?input=${encodeURIComponent(JSON.stringify(payload))}`);
+  return { status: response.status(), body: await response.json() };
+}
+
+/** The id of a task shown on `page`, read from its checkbox. */
+export async function taskId(page: Page, title: string): Promise<string> {
+  const id = await taskCheckbox(page, title).getAttribute("id");
+  const match = id?.match(/^task-(.+)-done$/);
+  if (!match?.[1]) throw new Error(`no task id on the checkbox of “${title}”`);
+  return match[1];
+}
