@@ -1,0 +1,141 @@
+import { execFile, type ChildProcess } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { promisify } from "node:util";
+
+const execFileAsync = promisify(execFile);
+
+/** Runs a command to completion; its output is returned, and included in the error if it fails. */
+export async function runCommand(command: string, args: string[], options: { env?: NodeJS.ProcessEnv } = {}): Promise<string> {
+  try {
+    const { stdout } = await execFileAsync(command, args, { env: options.env ?? process.env, maxBuffer: 16 * 1024 * 1024 });
+    return stdout;
+  } catch (error) {
+    const { stdout, stderr } = error as { stdout?: string; stderr?: string };
+    const output = [stdout, stderr].filter(Boolean).join("\n").trim();
+    throw new Error(`${command} ${args.join(" ")} failed${output ? `:\n${output}` : ""}`, { cause: error });
+  }
+}
+
+/** A TCP port nobody listens on right now. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      const port = typeof address === "object" && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+function exited(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => child.once("exit", () => resolve()));
+}
+
+/** Stops a child by its own pid: SIGTERM, then SIGKILL if it has not exited after `graceMs`. */
+export async function stopChild(child: ChildProcess, graceMs = 5_000): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  child.kill("SIGTERM");
+  const timer = setTimeout(() => child.kill("SIGKILL"), graceMs);
+  await exited(child);
+  clearTimeout(timer);
+}
+
+// USER_HZ: what /proc counts CPU time in; 100 on every Linux the bench runs on (`getconf CLK_TCK`).
+const MS_PER_CLOCK_TICK = 10;
+
+/** CPU time (user + system) a process has used so far, in milliseconds; null if it is gone. */
+export function processCpuMs(pid: number): number | null {
+  let stat: string;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  } catch {
+    return null;
+  }
+  // Fields after the command name, which is in parentheses and may itself contain spaces.
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  // utime and stime are fields 14 and 15 of the whole line: 12 and 13 here.
+  return (Number(fields[11]) + Number(fields[12])) * MS_PER_CLOCK_TICK;
+}
+
+/** CPU time all cores of the machine have spent busy so far, in milliseconds. */
+function machineBusyMs(): number {
+  const [, ...ticks] = (readFileSync("/proc/stat", "utf8").split("\n")[0] ?? "").trim().split(/\s+/).map(Number);
+  // user nice system idle iowait irq softirq steal (guest time is already inside user).
+  const [user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0, steal = 0] = ticks;
+  return (user + nice + system + irq + softirq + steal) * MS_PER_CLOCK_TICK;
+}
+
+/** Resident memory of a process right now, in bytes (Linux /proc); 0 if it is gone. */
+export function processRssBytes(pid: number): number {
+  try {
+    const match = /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+    return match ? Number(match[1]) * 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+function totalCpuMs(pids: readonly number[]): Map<number, number> {
+  const used = new Map<number, number>();
+  for (const pid of pids) {
+    const cpu = processCpuMs(pid);
+    if (cpu !== null) used.set(pid, cpu);
+  }
+  return used;
+}
+
+export interface ProcessSample<T> {
+  value: T;
+  serverPeakRssBytes: number;
+  /** CPU used while `work` ran, in milliseconds: by the server, the database's backends, and the whole machine. */
+  serverCpuMs: number;
+  databaseCpuMs: number | null;
+  machineBusyMs: number;
+}
+
+/**
+ * Samples the machine while `work` runs: the server's peak resident memory (polled every
+ * 50 ms; VmHWM would hold the peak of its whole life) and who used the CPU. The database's
+ * backends are listed before and after, since the pool may open connections meanwhile.
+ */
+export async function sampleWhile<T>(
+  serverPid: number,
+  databasePids: (() => Promise<number[]>) | null,
+  work: () => Promise<T>,
+): Promise<ProcessSample<T>> {
+  let serverPeakRssBytes = processRssBytes(serverPid);
+  const databaseBefore = databasePids ? totalCpuMs(await databasePids()) : null;
+  const serverBefore = processCpuMs(serverPid) ?? 0;
+  const machineBefore = machineBusyMs();
+  const timer = setInterval(() => {
+    serverPeakRssBytes = Math.max(serverPeakRssBytes, processRssBytes(serverPid));
+  }, 50);
+  try {
+    const value = await work();
+    const machineAfter = machineBusyMs();
+    const serverAfter = processCpuMs(serverPid) ?? serverBefore;
+    serverPeakRssBytes = Math.max(serverPeakRssBytes, processRssBytes(serverPid));
+    let databaseCpuMs: number | null = null;
+    if (databasePids && databaseBefore) {
+      databaseCpuMs = 0;
+      for (const [pid, after] of totalCpuMs(await databasePids())) databaseCpuMs += after - (databaseBefore.get(pid) ?? 0);
+    }
+    return {
+      value,
+      serverPeakRssBytes,
+      serverCpuMs: serverAfter - serverBefore,
+      databaseCpuMs,
+      machineBusyMs: machineAfter - machineBefore,
+    };
+  } finally {
+    clearInterval(timer);
+  }
+}

@@ -1,0 +1,216 @@
+/**
+ * `npm run faults`: what the production server does when its database goes away, and when
+ * it is told to stop, under load. Starts a private PostgreSQL server (stopped and started
+ * at will), the production build over it, and a load of creates and reads; prints the
+ * figures and exits non-zero when a control failed:
+ *
+ * 1. Outage: the database is stopped for a few seconds mid-load. Every create acknowledged
+ *    with success must be in the database afterwards; errors during the outage must be 503
+ *    (never another 5xx); no request may hang; the app must recover within 5 s by itself.
+ * 2. Deploy: SIGTERM mid-load. No request the server had taken may fail.
+ */
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { request } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+
+import postgres from "postgres";
+
+import { ensureProductionBuild, freePort, signUpOverHttp, startProductionServer } from "@/test/production-server";
+
+const { values } = parseArgs({
+  options: {
+    "outage-seconds": { type: "string", default: "4" },
+    workers: { type: "string", default: "8" },
+    "pg-bin": { type: "string", default: "/usr/lib/postgresql/15/bin" },
+  },
+});
+const outageMs = Number(values["outage-seconds"]) * 1000;
+const workers = Number(values.workers);
+const REQUEST_TIMEOUT_MS = 10_000;
+const RECOVERY_LIMIT_MS = 5_000;
+
+/** A PostgreSQL server of our own, in a temporary directory, that we may stop and start. */
+async function startPrivatePostgres() {
+  const dir = mkdtempSync(join(tmpdir(), "tasks-faults-pg-"));
+  const port = await freePort();
+  // initdb refuses to run as root; the server's files belong to the postgres user.
+  const asPostgres = (command: string, args: string[]) =>
+    execFileSync("runuser", ["-u", "postgres", "--", join(values["pg-bin"], command), ...args], { stdio: "pipe" });
+  execFileSync("chown", ["postgres", dir]);
+  asPostgres("initdb", ["-D", join(dir, "data"), "-A", "trust", "-U", "postgres", "--no-sync"]);
+  const start = () =>
+    asPostgres("pg_ctl", ["-D", join(dir, "data"), "-o", `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`, "-w", "-l", join(dir, "log"), "start"]);
+  const stop = () => asPostgres("pg_ctl", ["-D", join(dir, "data"), "-m", "fast", "-w", "stop"]);
+  start();
+  return { url: `postgres://postgres@127.0.0.1:${port}/postgres`, start, stop, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+interface Outcome {
+  path: string;
+  status?: number;
+  error?: string;
+  ms: number;
+  /** When it was sent, and when it ended (ms since the epoch). */
+  sentAt: number;
+  at: number;
+}
+
+/** One request on its own connection, as separate clients send them. */
+function call(baseUrl: string, cookie: string, path: string, body?: string): Promise<Outcome> {
+  const started = Date.now();
+  const sent = { path, sentAt: started };
+  return new Promise((resolve) => {
+    const { hostname, port } = new URL(baseUrl);
+    const headers: Record<string, string> = { cookie, origin: baseUrl };
+    if (body) headers["content-type"] = "application/json";
+    const req = request(
+      { hostname, port, path, method: body ? "POST" : "GET", headers, agent: false, timeout: REQUEST_TIMEOUT_MS },
+      (response) => {
+        response.resume();
+        response.on("end", () => resolve({ ...sent, status: response.statusCode, ms: Date.now() - started, at: Date.now() }));
+      },
+    );
+    req.on("timeout", () => req.destroy(new Error("TIMEOUT")));
+    req.on("error", (error: NodeJS.ErrnoException) =>
+      resolve({ ...sent, error: error.code ?? error.message, ms: Date.now() - started, at: Date.now() }),
+    );
+    req.end(body);
+  });
+}
+
+/**
+ * Creates and reads from `workers` loops until `until()`, or — like a load balancer — until
+ * the server's health check says it is shutting down; remembers every acknowledged create.
+ */
+async function runLoad(baseUrl: string, cookie: string, until: () => boolean) {
+  const outcomes: Outcome[] = [];
+  const acknowledged: string[] = [];
+  let sequence = 0;
+  let draining = false;
+  const watcher = setInterval(() => {
+    void fetch(`${baseUrl}/api/health`)
+      .then(async (response) => {
+        if (response.status === 503 && ((await response.json()) as { status?: string }).status === "shutting-down") draining = true;
+      })
+      .catch(() => undefined);
+  }, 100);
+  await Promise.all(
+    Array.from({ length: workers }, async () => {
+      while (!until() && !draining) {
+        const write = sequence % 2 === 0;
+        const title = `fault-run ${sequence++}`;
+        const outcome = write
+          ? await call(baseUrl, cookie, "/api/trpc/task.create", JSON.stringify({ json: { title } }))
+          : await call(baseUrl, cookie, "/api/trpc/task.list");
+        outcomes.push(outcome);
+        if (write && outcome.status === 200) acknowledged.push(title);
+        if (outcome.error === "ECONNREFUSED") await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    }),
+  );
+  clearInterval(watcher);
+  return { outcomes, acknowledged };
+}
+
+const count = (outcomes: Outcome[], test: (outcome: Outcome) => boolean) => outcomes.filter(test).length;
+const failures: string[] = [];
+const expectThat = (ok: boolean, message: string) => {
+  if (!ok) failures.push(message);
+};
+
+await ensureProductionBuild();
+const database = await startPrivatePostgres();
+try {
+  // Phase 1: the database goes away under load.
+  const server = await startProductionServer({ postgresUrl: database.url, env: { RATE_LIMIT_MULTIPLIER: "1000" } });
+  const { cookie } = await signUpOverHttp(server.baseUrl);
+  let stopLoad = false;
+  const load = runLoad(server.baseUrl, cookie, () => stopLoad);
+  await new Promise((resolve) => setTimeout(resolve, 2_000));
+  const outageStarted = Date.now();
+  database.stop();
+  await new Promise((resolve) => setTimeout(resolve, outageMs));
+  database.start();
+  const databaseBack = Date.now();
+  await new Promise((resolve) => setTimeout(resolve, 6_000));
+  stopLoad = true;
+  const { outcomes, acknowledged } = await load;
+
+  const check = postgres(server.databaseUrl!, { max: 1, onnotice: () => {} });
+  const found = await check<{ title: string }[]>`select title from app.tasks where title like 'fault-run %'`;
+  await check.end();
+  const stored = new Set(found.map((row) => row.title));
+  const lost = acknowledged.filter((title) => !stored.has(title));
+  const firstSuccessAfterRestart = outcomes.filter((outcome) => outcome.status === 200 && outcome.at >= databaseBack).sort((a, b) => a.at - b.at)[0];
+  const recoveryMs = firstSuccessAfterRestart ? firstSuccessAfterRestart.at - databaseBack : Number.POSITIVE_INFINITY;
+  const duringOutage = outcomes.filter((outcome) => outcome.at >= outageStarted && outcome.at < databaseBack);
+  const other5xx = count(outcomes, (outcome) => (outcome.status ?? 0) >= 500 && outcome.status !== 503);
+  const hung = count(outcomes, (outcome) => outcome.error === "TIMEOUT");
+  const slowest = Math.max(...outcomes.map((outcome) => outcome.ms));
+  await server.stop();
+
+  console.log("\nOutage under load");
+  console.table({
+    requests: outcomes.length,
+    "acknowledged writes": acknowledged.length,
+    "acknowledged writes found": acknowledged.length - lost.length,
+    "answered during the outage": duringOutage.length,
+    "503 responses": count(outcomes, (outcome) => outcome.status === 503),
+    "5xx other than 503": other5xx,
+    "other failures": count(outcomes, (outcome) => outcome.error !== undefined),
+    "hung past 10 s": hung,
+    "slowest request (ms)": slowest,
+    "recovery after the database returned (s)": Number((recoveryMs / 1000).toFixed(2)),
+  });
+  expectThat(lost.length === 0, `${lost.length} acknowledged writes are missing: ${lost.slice(0, 5).join(", ")}`);
+  expectThat(other5xx === 0, `${other5xx} responses were 5xx other than 503`);
+  expectThat(duringOutage.some((outcome) => outcome.status === 503), "no request was answered 503 during the outage");
+  expectThat(duringOutage.every((outcome) => outcome.status === 503 || outcome.status === 200), "a request during the outage was answered with neither 200 nor 503");
+  const hungDetails = outcomes
+    .filter((outcome) => outcome.error === "TIMEOUT")
+    .map((outcome) => `${outcome.path} sent ${((outcome.sentAt - outageStarted) / 1000).toFixed(1)} s after the outage began`);
+  expectThat(hung === 0, `${hung} requests hung past ${REQUEST_TIMEOUT_MS / 1000} s: ${hungDetails.join("; ")}`);
+  expectThat(recoveryMs <= RECOVERY_LIMIT_MS, `recovery took ${recoveryMs} ms (limit ${RECOVERY_LIMIT_MS})`);
+
+  // Phase 2: SIGTERM under load.
+  const deploying = await startProductionServer({ postgresUrl: database.url, env: { RATE_LIMIT_MULTIPLIER: "1000" } });
+  const session = await signUpOverHttp(deploying.baseUrl);
+  let stopped = false;
+  const deployLoad = runLoad(deploying.baseUrl, session.cookie, () => stopped);
+  await new Promise((resolve) => setTimeout(resolve, 2_000));
+  const exitCode = await deploying.stop();
+  stopped = true;
+  const deploy = await deployLoad;
+  // The load stops sending once the health check reports the drain, as a load balancer does;
+  // everything sent before that must succeed.
+  const failedInFlight = count(deploy.outcomes, (outcome) => outcome.error !== undefined && outcome.error !== "ECONNREFUSED");
+  const non200 = count(deploy.outcomes, (outcome) => outcome.status !== undefined && outcome.status !== 200);
+  console.log("\nSIGTERM under load");
+  console.table({
+    requests: deploy.outcomes.length,
+    "answered 200": count(deploy.outcomes, (outcome) => outcome.status === 200),
+    "answered otherwise": non200,
+    "failed after being sent (reset, timeout)": failedInFlight,
+    "refused (sent after the listener closed)": count(deploy.outcomes, (outcome) => outcome.error === "ECONNREFUSED"),
+    "exit code": exitCode,
+  });
+  expectThat(exitCode === 0, `the server exited with ${exitCode}`);
+  expectThat(failedInFlight === 0 && non200 === 0, `${failedInFlight + non200} requests failed during the shutdown`);
+} finally {
+  try {
+    database.stop();
+  } catch {
+    // Already stopped.
+  }
+  database.remove();
+}
+
+if (failures.length > 0) {
+  console.error(`\nFault run FAILED:\n- ${failures.join("\n- ")}`);
+  process.exitCode = 1;
+} else {
+  console.log("\nFault run passed.");
+}
