@@ -1,4 +1,5 @@
 import "server-only";
+import { defineRequestState } from "@better-auth/core/context";
 import { betterAuth } from "better-auth";
 import { drizzleAdapter } from "better-auth/adapters/drizzle";
 import { APIError, createAuthMiddleware } from "better-auth/api";
@@ -51,6 +52,19 @@ const NEW_PASSWORD_FIELDS: Record<string, string> = {
   "/reset-password": "newPassword",
 };
 
+/**
+ * What one sign-in request has learned on its way, so its after-hook only writes what needs
+ * writing: a throttle row to clear, a hash from before Argon2id (or at an older cost) to replace.
+ */
+const signInFindings = defineRequestState(() => ({ failuresOnRecord: false, outdatedHashVerified: false }));
+
+/** Checks a password; a correct one under an outdated hash is noted for the sign-in's after-hook. */
+async function verifyAndNoteOutdatedHash(input: { hash: string; password: string }): Promise<boolean> {
+  const valid = await verifyPasswordHash(input);
+  if (valid && needsRehash(input.hash)) (await signInFindings.get()).outdatedHashVerified = true;
+  return valid;
+}
+
 /** Builds the Better Auth instance over `db`; tests build their own over a fresh database. */
 export function createAuth(db: Database, config: AuthConfig) {
   const auth = createBetterAuth(db, config);
@@ -77,7 +91,7 @@ function createBetterAuth(db: Database, config: AuthConfig) {
       enabled: true,
       minPasswordLength: PASSWORD_MIN_LENGTH,
       maxPasswordLength: PASSWORD_MAX_LENGTH,
-      password: { hash: hashPassword, verify: verifyPasswordHash },
+      password: { hash: hashPassword, verify: verifyAndNoteOutdatedHash },
     },
     user: {
       // Deleting an account needs the password (enforced below) and removes its tasks and
@@ -117,7 +131,8 @@ function createBetterAuth(db: Database, config: AuthConfig) {
           throw new APIError("BAD_REQUEST", { message: COMMON_PASSWORD_MESSAGE, code: "PASSWORD_TOO_COMMON" });
         }
         if (ctx.path === "/sign-in/email" && typeof body.email === "string") {
-          const wait = await throttle.retryAfter(body.email);
+          const { retryAfter: wait, failuresOnRecord } = await throttle.check(body.email);
+          (await signInFindings.get()).failuresOnRecord = failuresOnRecord;
           if (wait > 0) {
             throw new APIError(
               "TOO_MANY_REQUESTS",
@@ -145,12 +160,10 @@ function createBetterAuth(db: Database, config: AuthConfig) {
           }
           return;
         }
-        await throttle.reset(email);
+        const findings = await signInFindings.get();
+        if (findings.failuresOnRecord) await throttle.reset(email);
         // Upgrade a hash from before the switch to Argon2id (or to today's cost) while the password is at hand.
-        const credential = (await ctx.context.internalAdapter.findAccounts(signedIn.user.id)).find(
-          (account) => account.providerId === "credential",
-        );
-        if (credential?.password && needsRehash(credential.password)) {
+        if (findings.outdatedHashVerified) {
           await ctx.context.internalAdapter.updatePassword(signedIn.user.id, await hashPassword(password));
         }
       }),

@@ -27,17 +27,17 @@ const accountKey = (email: string) => createHash("sha256").update(email.trim().t
  */
 export function createSignInThrottle(db: Database, options: SignInThrottleOptions = DEFAULT_SIGN_IN_THROTTLE) {
   return {
-    /** Seconds the next attempt on this account must wait; 0 when it may go ahead. */
-    async retryAfter(email: string): Promise<number> {
+    /**
+     * Seconds the next attempt on this account must wait (0: it may go ahead), and whether
+     * failures are on record at all — only then does a success need to clear them.
+     */
+    async check(email: string): Promise<{ retryAfter: number; failuresOnRecord: boolean }> {
       const [row] = await db
         .select({ failures: signInThrottle.failures, lastFailureAt: signInThrottle.lastFailureAt })
         .from(signInThrottle)
         .where(eq(signInThrottle.accountKey, accountKey(email)));
-      if (!row || row.failures < options.freeFailures) return 0;
-      const sinceLastFailure = (Date.now() - row.lastFailureAt.getTime()) / 1000;
-      if (sinceLastFailure > options.windowSeconds) return 0;
-      const delay = Math.min(2 ** (row.failures - options.freeFailures), options.maxDelaySeconds);
-      return Math.max(0, Math.ceil(delay - sinceLastFailure));
+      if (!row) return { retryAfter: 0, failuresOnRecord: false };
+      return { retryAfter: waitAfter(row, options), failuresOnRecord: true };
     },
 
     async recordFailure(email: string): Promise<void> {
@@ -58,6 +58,17 @@ export function createSignInThrottle(db: Database, options: SignInThrottleOption
       await db.delete(signInThrottle).where(eq(signInThrottle.accountKey, accountKey(email)));
     },
   };
+}
+
+function waitAfter(
+  { failures, lastFailureAt }: { failures: number; lastFailureAt: Date },
+  options: SignInThrottleOptions,
+): number {
+  if (failures < options.freeFailures) return 0;
+  const sinceLastFailure = (Date.now() - lastFailureAt.getTime()) / 1000;
+  if (sinceLastFailure > options.windowSeconds) return 0;
+  const delay = Math.min(2 ** (failures - options.freeFailures), options.maxDelaySeconds);
+  return Math.max(0, Math.ceil(delay - sinceLastFailure));
 }
 
 export type SignInThrottle = ReturnType<typeof createSignInThrottle>;
