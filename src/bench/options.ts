@@ -1,5 +1,7 @@
 import { parseArgs } from "node:util";
 
+export const PROFILE_DIR = "bench-results/profiles";
+
 export const DEFAULT_SERVER_URL = "postgres://postgres@127.0.0.1:5432/postgres";
 
 export type DatabaseMode =
@@ -30,6 +32,8 @@ export interface BenchOptions {
   /** Run only these scenarios (all when empty). */
   only: string[];
   short: boolean;
+  /** Write a V8 CPU profile of the server to this directory when it stops. */
+  cpuProfileDir: string | null;
 }
 
 export const USAGE = `Usage: npm run bench -- [options]
@@ -51,6 +55,8 @@ Scale:
   --tasks <n>        tasks in the table (default 1000000)
   --only <a,b>       run only these scenarios
   --short            CI smoke mode: small seed, 2 s runs, 1 run each; asserts only zero errors
+  --cpu-prof         profile the server (open the .cpuprofile in Chrome DevTools or speedscope);
+                     written to bench-results/profiles/ when the run ends
   --help`;
 
 function positiveInteger(name: string, value: string | undefined, fallback: number): number {
@@ -76,6 +82,7 @@ export function parseOptions(argv: string[], env: { BENCH_DATABASE_URL?: string 
       tasks: { type: "string" },
       only: { type: "string" },
       short: { type: "boolean" },
+      "cpu-prof": { type: "boolean" },
       help: { type: "boolean" },
     },
   });
@@ -112,5 +119,6 @@ export function parseOptions(argv: string[], env: { BENCH_DATABASE_URL?: string 
     tasksPerLoadUser,
     only: values.only ? values.only.split(",").map((name) => name.trim()).filter(Boolean) : [],
     short,
+    cpuProfileDir: values["cpu-prof"] ? PROFILE_DIR : null,
   };
 }

@@ -167,7 +167,13 @@ async function prepare(options: BenchOptions, cleanup: Cleanup, logFile: string,
   }
   timings.schemaAndSmallSeed = secondsSince(started);
 
-  const server = await startAppServer({ root, databaseEnv: database.serverEnv, logFile, cleanup });
+  const server = await startAppServer({
+    root,
+    databaseEnv: database.serverEnv,
+    logFile,
+    cleanup,
+    cpuProfileDir: options.cpuProfileDir,
+  });
   console.log(`bench: app server at ${server.baseUrl} (pid ${server.pid})`);
 
   started = performance.now();

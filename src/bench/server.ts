@@ -27,6 +27,8 @@ export async function startAppServer(options: {
   databaseEnv: Record<string, string>;
   logFile: string;
   cleanup: Cleanup;
+  /** Where the server writes a V8 CPU profile when it exits; no profiling when absent. */
+  cpuProfileDir?: string | null;
 }): Promise<AppServer> {
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
@@ -49,7 +51,8 @@ export async function startAppServer(options: {
   async function start() {
     const log = openSync(options.logFile, "a");
     // What `npm start` runs, started directly so the pid (for SIGTERM and sampling) is the server's own.
-    const started = spawn(process.execPath, ["--import", "tsx", join("src", "server", "main.ts")], {
+    const profiling = options.cpuProfileDir ? ["--cpu-prof", `--cpu-prof-dir=${options.cpuProfileDir}`] : [];
+    const started = spawn(process.execPath, [...profiling, "--import", "tsx", join("src", "server", "main.ts")], {
       cwd: options.root,
       env,
       stdio: ["ignore", log, log],
