@@ -1,13 +1,13 @@
 import { eq, sql } from "drizzle-orm";
-import { afterAll, beforeAll, expect, test } from "vitest";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
 
 import { connectPostgres } from "@/server/db/client";
 import { account, session, user } from "@/server/db/schema/auth";
-import { tasks } from "@/server/db/schema/tasks";
+import { tasks, tasksRole } from "@/server/db/schema/tasks";
 import { createTestApp, type TestApp, type TestUser } from "@/test/app";
 import { testDriver } from "@/test/database";
 
-import { runAsUser } from "./user-scope";
+import { queryAsUser, runAsUser, type UserScopedDatabase } from "./user-scope";
 
 /**
  * What PostgreSQL itself guarantees, whatever a query through the repository's handle says.
@@ -46,36 +46,80 @@ async function sqlStateOf(promise: Promise<unknown>): Promise<string> {
 
 const INSUFFICIENT_PRIVILEGE = "42501";
 
-test.each([
-  ["user", user],
-  ["session", session],
-  ["account", account],
-])("the repository's handle is denied Better Auth's %s table", async (_name, table) => {
-  expect(await sqlStateOf(runAsUser(app.db, alice.id, (tx) => tx.select().from(table)))).toBe(INSUFFICIENT_PRIVILEGE);
+type Scope = <T>(db: typeof app.db, userId: string, statement: (tx: UserScopedDatabase) => PromiseLike<T>) => Promise<T>;
+
+/** Both ways in must give the same guarantees: a transaction of any statements, and one statement (pipelined on postgres.js). */
+const SCOPES: [string, Scope][] = [
+  ["runAsUser", (db, userId, statement) => runAsUser(db, userId, async (tx) => statement(tx))],
+  ["queryAsUser", queryAsUser],
+];
+
+describe.each(SCOPES)("through %s", (_name, asUser) => {
+  test.each([
+    ["user", user],
+    ["session", session],
+    ["account", account],
+  ])("the repository's handle is denied Better Auth's %s table", async (_table, table) => {
+    expect(await sqlStateOf(asUser(app.db, alice.id, (tx) => tx.select().from(table)))).toBe(INSUFFICIENT_PRIVILEGE);
+  });
+
+  test("an unfiltered select returns only the bound user's rows", async () => {
+    const rows = await asUser(app.db, alice.id, (tx) => tx.select({ title: tasks.title, userId: tasks.userId }).from(tasks));
+    expect(rows.map((row) => row.title).sort()).toEqual(["alice 1", "alice 2"]);
+    expect(new Set(rows.map((row) => row.userId))).toEqual(new Set([alice.id]));
+  });
+
+  test("a task cannot be moved to another user", async () => {
+    const state = await sqlStateOf(
+      asUser(app.db, alice.id, (tx) => tx.update(tasks).set({ userId: bob.id }).where(eq(tasks.userId, alice.id))),
+    );
+    expect(state).toBe(INSUFFICIENT_PRIVILEGE);
+    const [counts] = await app.db
+      .select({ alice: sql<number>`(count(*) filter (where ${tasks.userId} = ${alice.id}))::int` })
+      .from(tasks);
+    expect(counts?.alice).toBe(2);
+  });
+
+  test("a task cannot be created for another user", async () => {
+    expect(
+      await sqlStateOf(asUser(app.db, alice.id, (tx) => tx.insert(tasks).values({ userId: bob.id, title: "planted" }))),
+    ).toBe(INSUFFICIENT_PRIVILEGE);
+  });
+
+  test("a delete matching every row removes only the bound user's rows", async () => {
+    const deleted = await asUser(app.db, bob.id, (tx) => tx.delete(tasks).where(sql`true`).returning({ title: tasks.title }));
+    expect(deleted).toEqual([{ title: "bob 1" }]);
+    expect(await app.db.select().from(tasks)).toHaveLength(2);
+    await app.caller(bob.headers).task.create({ title: "bob 1" });
+  });
+
+  test("the role and user binding end with the transaction, leaving the connection clean", async () => {
+    // One connection, so the next query surely runs where the transaction ran.
+    const single = app.url ? connectPostgres(app.url, { max: 1 }) : null;
+    const db = single?.db ?? app.db;
+    try {
+      await asUser(db, alice.id, (tx) => tx.select().from(tasks));
+      expect(await connectionState(db)).toEqual({ restricted: false, userId: null });
+      // A statement that fails leaves the connection just as clean (and usable: a transaction
+      // left aborted would refuse the next query).
+      await sqlStateOf(asUser(db, alice.id, (tx) => tx.select().from(user)));
+      expect(await connectionState(db)).toEqual({ restricted: false, userId: null });
+    } finally {
+      await single?.close();
+    }
+  });
 });
 
-test("an unfiltered select through the handle returns only the bound user's rows", async () => {
-  const rows = await runAsUser(app.db, alice.id, (tx) => tx.select({ title: tasks.title, userId: tasks.userId }).from(tasks));
-  expect(rows.map((row) => row.title).sort()).toEqual(["alice 1", "alice 2"]);
-  expect(new Set(rows.map((row) => row.userId))).toEqual(new Set([alice.id]));
-});
-
-test("a task cannot be moved to another user", async () => {
-  const state = await sqlStateOf(
-    runAsUser(app.db, alice.id, (tx) => tx.update(tasks).set({ userId: bob.id }).where(eq(tasks.userId, alice.id))),
-  );
-  expect(state).toBe(INSUFFICIENT_PRIVILEGE);
-  const [counts] = await app.db
-    .select({ alice: sql<number>`(count(*) filter (where ${tasks.userId} = ${alice.id}))::int` })
-    .from(tasks);
-  expect(counts?.alice).toBe(2);
-});
-
-test("a task cannot be created for another user", async () => {
-  expect(
-    await sqlStateOf(runAsUser(app.db, alice.id, (tx) => tx.insert(tasks).values({ userId: bob.id, title: "planted" }))),
-  ).toBe(INSUFFICIENT_PRIVILEGE);
-});
+/** Who the next query on this handle runs as, and for which user. */
+async function connectionState(db: typeof app.db) {
+  const [state] = await db
+    .select({
+      restricted: sql<boolean>`current_user = ${tasksRole.name}`,
+      userId: sql<string | null>`nullif(current_setting('app.user_id', true), '')`,
+    })
+    .from(sql`(select 1) as one`);
+  return state;
+}
 
 test("an update or delete matching every row touches only the bound user's rows", async () => {
   await runAsUser(app.db, bob.id, async (tx) => {
@@ -98,21 +142,11 @@ test("with no user bound, the restricted role sees no rows at all", async () => 
   expect(rows).toEqual([]);
 });
 
-test("the role and user binding end with the transaction, leaving the connection clean", async () => {
-  // One connection, so the second query surely runs where the first transaction ran.
-  const single = app.url ? connectPostgres(app.url, { max: 1 }) : null;
-  const db = single?.db ?? app.db;
-  try {
-    await runAsUser(db, alice.id, (tx) => tx.select().from(tasks));
-    const [after] = await db
-      .select({
-        role: sql<string>`current_user`,
-        userId: sql<string | null>`nullif(current_setting('app.user_id', true), '')`,
-      })
-      .from(sql`(select 1) as one`);
-    expect(after?.role).not.toBe("tasks_app");
-    expect(after?.userId ?? null).toBeNull();
-  } finally {
-    await single?.close();
-  }
+test.skipIf(testDriver !== "postgres")("a second query through queryAsUser is refused, never run outside the user's scope", async () => {
+  const attempt = queryAsUser(app.db, alice.id, async (tx) => {
+    await tx.select().from(tasks);
+    return tx.select().from(tasks);
+  });
+  // drizzle reports it as a failed query, with our refusal as the cause.
+  await expect(attempt).rejects.toMatchObject({ cause: { message: expect.stringContaining("queryAsUser runs exactly one statement") } });
 });
