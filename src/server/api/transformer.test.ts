@@ -1,0 +1,71 @@
+import fc from "fast-check";
+import superjson from "superjson";
+import { afterEach, expect, test, vi } from "vitest";
+
+import { serializeOutput } from "./transformer";
+
+afterEach(() => vi.restoreAllMocks());
+
+const task = (index: number) => ({
+  id: `00000000-0000-4000-8000-${String(index).padStart(12, "0")}`,
+  title: `Task ${index}`,
+  description: index % 2 ? null : "notes",
+  completed: index % 3 === 0,
+  dueAt: index % 4 ? null : new Date(Date.UTC(2026, 0, index + 1)),
+  createdAt: new Date(Date.UTC(2026, 5, 1, 0, 0, index)),
+  updatedAt: new Date(Date.UTC(2026, 5, 2, 0, 0, index)),
+  version: index + 1,
+});
+
+test("a page of tasks is encoded exactly as superjson encodes it, without superjson's walker", () => {
+  const page = { items: Array.from({ length: 50 }, (_, index) => task(index)), nextCursor: "abc" };
+  const expected = JSON.stringify(superjson.serialize(page));
+  const general = vi.spyOn(superjson, "serialize");
+  const encoded = serializeOutput(page);
+  expect(general).not.toHaveBeenCalled();
+  expect(JSON.stringify(encoded)).toBe(expected);
+  expect(superjson.deserialize(encoded)).toEqual(page);
+});
+
+// Values of every kind superjson knows, nested, with keys that need escaping and with
+// objects shared between places (which superjson records as referential equalities).
+const leaf = fc.oneof(
+  fc.string(),
+  fc.boolean(),
+  fc.constant(null),
+  fc.constant(undefined),
+  fc.integer(),
+  fc.double(),
+  fc.date({ noInvalidDate: false }),
+  fc.bigInt(),
+  fc.constantFrom(new Map([[1, 2]]), new Set(["x"]), /re/g, new Error("boom"), new URL("https://example.com/")),
+);
+const key = fc.oneof(fc.string(), fc.constantFrom("a.b", "a\\b", "\\.", "0", "__proto__", "constructor"));
+const { value } = fc.letrec((tie) => ({
+  value: fc.oneof({ depthSize: "small", withCrossShrink: true }, leaf, tie("array"), tie("object")),
+  array: fc.array(tie("value"), { maxLength: 5 }),
+  object: fc.dictionary(key, tie("value"), { maxKeys: 5 }),
+}));
+const withSharing = fc.tuple(value, value, fc.boolean()).map(([first, second, share]) => {
+  const shared = { when: new Date(0) };
+  return share ? { first, second, a: shared, b: shared } : { first, second };
+});
+
+test.each([
+  ["any value", fc.oneof(value, withSharing)],
+  ["any object or array at the top", fc.oneof(fc.array(value), fc.dictionary(key, value), withSharing)],
+])("%s is encoded byte for byte as superjson encodes it, or refused alike", (_label, values) => {
+  fc.assert(
+    fc.property(values, (input) => {
+      const encode = (serialize: (input: unknown) => unknown) => {
+        try {
+          return JSON.stringify(serialize(input));
+        } catch (error) {
+          return `throws ${(error as Error).message}`;
+        }
+      };
+      expect(encode(serializeOutput)).toBe(encode((input) => superjson.serialize(input)));
+    }),
+    { numRuns: 2000 },
+  );
+});
