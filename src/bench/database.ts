@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -9,10 +9,10 @@ import postgres from "postgres";
 import { openPglite } from "@/server/db/client";
 import { migratePostgres } from "@/server/db/migrate";
 import { withDatabase } from "@/test/postgres-url";
+import { startPrivatePostgres } from "@/test/private-postgres";
 
 import type { Cleanup } from "./cleanup";
 import type { DatabaseMode } from "./options";
-import { freePort, runCommand } from "./processes";
 
 /** Migrations and seeding, straight to the database (no statement timeout, unlike the app's pool). */
 export interface DirectConnection {
@@ -55,7 +55,7 @@ export async function createBenchDatabase(mode: DatabaseMode, cleanup: Cleanup):
     case "server":
       return createServerDatabase(mode.url, "server", cleanup);
     case "private-pg":
-      return createServerDatabase(await startPrivatePostgres(cleanup), "private-pg", cleanup);
+      return createServerDatabase(await startBenchPostgres(cleanup), "private-pg", cleanup);
   }
 }
 
@@ -176,37 +176,15 @@ export function withTransactionEnds(counts: StatementCount[]): StatementCount[] 
 }
 
 /**
- * A PostgreSQL server of the bench's own, in a temporary directory on a free port, with
- * pg_stat_statements loaded. Settings otherwise follow the machine's shared server
- * (initdb defaults, autovacuum off): the bench ANALYZEs after seeding itself.
+ * The bench's own PostgreSQL server, with pg_stat_statements loaded. Settings otherwise follow
+ * the machine's shared server (initdb defaults, autovacuum off): the bench ANALYZEs after
+ * seeding itself.
  */
-async function startPrivatePostgres(cleanup: Cleanup): Promise<string> {
-  const binDir = (await runCommand("pg_config", ["--bindir"])).trim();
-  const root = mkdtempSync(join(tmpdir(), "tasks-bench-pg-"));
-  cleanup.defer("remove the private PostgreSQL directory", () => rmSync(root, { recursive: true, force: true }));
-
-  // initdb refuses to run as root: run the server as the `postgres` account then.
-  const asServerUser = process.getuid?.() === 0;
-  if (asServerUser) await runCommand("chown", ["postgres:postgres", root]);
-  const pg = (program: string, args: string[]) =>
-    asServerUser
-      ? runCommand("runuser", ["-u", "postgres", "--", join(binDir, program), ...args])
-      : runCommand(join(binDir, program), args);
-
-  const dataDir = join(root, "data");
-  await pg("initdb", ["-D", dataDir, "-A", "trust", "-U", "postgres", "--no-sync", "-E", "UTF8", "--locale=C.UTF-8"]);
-  const port = await freePort();
-  const settings = [
-    `-p ${port}`,
-    `-k ${root}`,
-    "-c listen_addresses=127.0.0.1",
-    "-c shared_preload_libraries=pg_stat_statements",
-    "-c autovacuum=off",
-  ].join(" ");
-  // Deferred before starting: pg_ctl detaches the server, so an interrupted start must still stop it.
-  cleanup.defer("stop the private PostgreSQL server", async () => {
-    if (existsSync(join(dataDir, "postmaster.pid"))) await pg("pg_ctl", ["-D", dataDir, "-m", "fast", "-w", "stop"]);
+async function startBenchPostgres(cleanup: Cleanup): Promise<string> {
+  const server = await startPrivatePostgres({
+    directoryPrefix: "tasks-bench-pg-",
+    settings: { shared_preload_libraries: "pg_stat_statements", autovacuum: "off" },
+    cleanup,
   });
-  await pg("pg_ctl", ["-D", dataDir, "-o", settings, "-l", join(root, "server.log"), "-w", "start"]);
-  return `postgres://postgres@127.0.0.1:${port}/postgres`;
+  return server.url;
 }

@@ -1,21 +1,6 @@
-import { execFile, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { createServer } from "node:net";
-import { promisify } from "node:util";
-
-const execFileAsync = promisify(execFile);
-
-/** Runs a command to completion; its output is returned, and included in the error if it fails. */
-export async function runCommand(command: string, args: string[], options: { env?: NodeJS.ProcessEnv } = {}): Promise<string> {
-  try {
-    const { stdout } = await execFileAsync(command, args, { env: options.env ?? process.env, maxBuffer: 16 * 1024 * 1024 });
-    return stdout;
-  } catch (error) {
-    const { stdout, stderr } = error as { stdout?: string; stderr?: string };
-    const output = [stdout, stderr].filter(Boolean).join("\n").trim();
-    throw new Error(`${command} ${args.join(" ")} failed${output ? `:\n${output}` : ""}`, { cause: error });
-  }
-}
 
 /** A TCP port nobody listens on right now. */
 export function freePort(): Promise<number> {

@@ -9,16 +9,13 @@
  *    (never another 5xx); no request may hang; the app must recover within 5 s by itself.
  * 2. Deploy: SIGTERM mid-load. No request the server had taken may fail.
  */
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
 import { request } from "node:http";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { parseArgs } from "node:util";
 
 import postgres from "postgres";
 
-import { ensureProductionBuild, freePort, signUpOverHttp, startProductionServer } from "@/test/production-server";
+import { startPrivatePostgres } from "@/test/private-postgres";
+import { ensureProductionBuild, signUpOverHttp, startProductionServer } from "@/test/production-server";
 
 const { values } = parseArgs({
   options: {
@@ -31,22 +28,6 @@ const outageMs = Number(values["outage-seconds"]) * 1000;
 const workers = Number(values.workers);
 const REQUEST_TIMEOUT_MS = 10_000;
 const RECOVERY_LIMIT_MS = 5_000;
-
-/** A PostgreSQL server of our own, in a temporary directory, that we may stop and start. */
-async function startPrivatePostgres() {
-  const dir = mkdtempSync(join(tmpdir(), "tasks-faults-pg-"));
-  const port = await freePort();
-  // initdb refuses to run as root; the server's files belong to the postgres user.
-  const asPostgres = (command: string, args: string[]) =>
-    execFileSync("runuser", ["-u", "postgres", "--", join(values["pg-bin"], command), ...args], { stdio: "pipe" });
-  execFileSync("chown", ["postgres", dir]);
-  asPostgres("initdb", ["-D", join(dir, "data"), "-A", "trust", "-U", "postgres", "--no-sync"]);
-  const start = () =>
-    asPostgres("pg_ctl", ["-D", join(dir, "data"), "-o", `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`, "-w", "-l", join(dir, "log"), "start"]);
-  const stop = () => asPostgres("pg_ctl", ["-D", join(dir, "data"), "-m", "fast", "-w", "stop"]);
-  start();
-  return { url: `postgres://postgres@127.0.0.1:${port}/postgres`, start, stop, remove: () => rmSync(dir, { recursive: true, force: true }) };
-}
 
 interface Outcome {
   path: string;
@@ -122,8 +103,22 @@ const expectThat = (ok: boolean, message: string) => {
 };
 
 await ensureProductionBuild();
-const database = await startPrivatePostgres();
+// Undoes the private server (stops it, removes its directory), also when it failed to start.
+const teardown: (() => Promise<void> | void)[] = [];
 try {
+  const database = await startPrivatePostgres({
+    directoryPrefix: "tasks-faults-pg-",
+    // The data is thrown away, and the outage is a clean stop that still hands every
+    // acknowledged write to the OS: the writes survive it without fsync.
+    settings: { fsync: "off" },
+    binDir: values["pg-bin"],
+    cleanup: {
+      defer(_description, step) {
+        // Last registered, first undone.
+        teardown.unshift(step);
+      },
+    },
+  });
   // Phase 1: the database goes away under load.
   const server = await startProductionServer({ postgresUrl: database.url, env: { RATE_LIMIT_MULTIPLIER: "1000" } });
   const { cookie } = await signUpOverHttp(server.baseUrl);
@@ -131,9 +126,9 @@ try {
   const load = runLoad(server.baseUrl, cookie, () => stopLoad);
   await new Promise((resolve) => setTimeout(resolve, 2_000));
   const outageStarted = Date.now();
-  database.stop();
+  await database.stop();
   await new Promise((resolve) => setTimeout(resolve, outageMs));
-  database.start();
+  await database.start();
   const databaseBack = Date.now();
   await new Promise((resolve) => setTimeout(resolve, 6_000));
   stopLoad = true;
@@ -200,12 +195,7 @@ try {
   expectThat(exitCode === 0, `the server exited with ${exitCode}`);
   expectThat(failedInFlight === 0 && non200 === 0, `${failedInFlight + non200} requests failed during the shutdown`);
 } finally {
-  try {
-    database.stop();
-  } catch {
-    // Already stopped.
-  }
-  database.remove();
+  for (const step of teardown) await step();
 }
 
 if (failures.length > 0) {
