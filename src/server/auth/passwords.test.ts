@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from "node:fs";
+
 import { hashPassword as betterAuthScryptHash } from "better-auth/crypto";
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, expect, test } from "vitest";
@@ -123,4 +125,16 @@ test("deleting the account needs the password, and removes its tasks and session
   expect(await app.db.select().from(tasks).where(eq(tasks.userId, user.id))).toEqual([]);
   expect(await app.db.select().from(session).where(eq(session.userId, user.id))).toEqual([]);
   await expect(app.caller(user.headers).task.list()).rejects.toMatchObject({ code: "UNAUTHORIZED" });
+});
+
+test.skipIf(process.platform !== "linux")("hashing runs on threads at the lowest CPU priority, the app's own thread unchanged", async () => {
+  await hashPassword("priority check password");
+  const niceOf = (task: string) => {
+    const stat = readFileSync(`/proc/self/task/${task}/stat`, "utf8");
+    // Fields after the command name; nice is the 19th field of the file, the 17th after it.
+    return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[16]);
+  };
+  const tasks = readdirSync("/proc/self/task");
+  expect(niceOf(String(process.pid))).toBe(0);
+  expect(tasks.map(niceOf)).toContain(19);
 });
