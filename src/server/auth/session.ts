@@ -63,7 +63,7 @@ function toResolvedSession({ user, session }: { user: SessionUser; session: { id
  * `bearer` plugin, a correctly signed `Authorization: Bearer` token wins over the cookie and
  * a wrongly signed one is ignored; a token is `<token>.<base64 HMAC-SHA256 of it>`.
  */
-export function signedSessionToken(headers: Headers, cookieName: string, secret: string): string | null {
+function signedSessionToken(headers: Headers, cookieName: string, secret: string): string | null {
   const bearer = /^Bearer\s+(\S+)$/i.exec(headers.get("authorization") ?? "")?.[1];
   const fromBearer = bearer ? verifySignedToken(safeDecode(bearer), secret) : null;
   if (fromBearer) return fromBearer;

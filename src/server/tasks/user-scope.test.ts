@@ -150,3 +150,17 @@ test.skipIf(testDriver !== "postgres")("a second query through queryAsUser is re
   // drizzle reports it as a failed query, with our refusal as the cause.
   await expect(attempt).rejects.toMatchObject({ cause: { message: expect.stringContaining("queryAsUser runs exactly one statement") } });
 });
+
+test("a statement that fails before reaching the database still ends its transaction", async () => {
+  const single = app.url ? connectPostgres(app.url, { max: 1 }) : null;
+  const db = single?.db ?? app.db;
+  try {
+    const failing = queryAsUser(db, alice.id, () => {
+      throw new Error("could not build the query");
+    });
+    await expect(failing).rejects.toThrow("could not build the query");
+    expect(await connectionState(db)).toEqual({ restricted: false, userId: null });
+  } finally {
+    await single?.close();
+  }
+});
