@@ -64,11 +64,16 @@ function toResolvedSession({ user, session }: { user: SessionUser; session: { id
  * a wrongly signed one is ignored; a token is `<token>.<base64 HMAC-SHA256 of it>`.
  */
 function signedSessionToken(headers: Headers, cookieName: string, secret: string): string | null {
-  const bearer = /^Bearer\s+(\S+)$/i.exec(headers.get("authorization") ?? "")?.[1];
+  const bearer = bearerToken(headers);
   const fromBearer = bearer ? verifySignedToken(safeDecode(bearer), secret) : null;
   if (fromBearer) return fromBearer;
   const cookie = readCookie(headers.get("cookie"), cookieName);
   return cookie ? verifySignedToken(cookie, secret) : null;
+}
+
+/** The token of an `Authorization: Bearer <token>` header, if there is one. */
+function bearerToken(headers: Headers): string | undefined {
+  return /^Bearer\s+(\S+)$/i.exec(headers.get("authorization") ?? "")?.[1];
 }
 
 function verifySignedToken(signed: string, secret: string): string | null {
@@ -112,7 +117,7 @@ export async function resolveCaller(
   headers: Headers,
   session: () => Promise<ResolvedSession | null>,
 ): Promise<Caller | null> {
-  const bearer = /^Bearer\s+(\S+)$/i.exec(headers.get("authorization") ?? "")?.[1];
+  const bearer = bearerToken(headers);
   if (bearer && looksLikeJwt(bearer)) {
     const userId = await jwtVerifierOf(auth)(bearer);
     return userId ? { userId, via: "jwt" } : null;
