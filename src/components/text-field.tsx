@@ -11,10 +11,22 @@ interface TextFieldProps {
   hint?: string | null;
 }
 
+/** The id of a field's error message, which the field names in aria-describedby. */
+export const fieldErrorId = (fieldId: string) => `${fieldId}-error`;
+
+/** A field's error message, if it has one, under the id {@link fieldErrorId} gives it. */
+export function FieldError({ fieldId, message }: { fieldId: string; message: string | undefined }) {
+  return message ? (
+    <p id={fieldErrorId(fieldId)} className={fieldError}>
+      {message}
+    </p>
+  ) : null;
+}
+
 /** A labelled input whose error and hint are announced with it (aria-describedby). */
 export function TextField({ name, label, type, autoComplete, error, hint }: TextFieldProps) {
   const id = useId();
-  const describedBy = [error ? `${id}-error` : null, hint ? `${id}-hint` : null].filter(Boolean).join(" ");
+  const describedBy = [error ? fieldErrorId(id) : null, hint ? `${id}-hint` : null].filter(Boolean).join(" ");
   return (
     <div>
       <label htmlFor={id} className={fieldLabel}>
@@ -34,11 +46,7 @@ export function TextField({ name, label, type, autoComplete, error, hint }: Text
           {hint}
         </p>
       ) : null}
-      {error ? (
-        <p id={`${id}-error`} className={fieldError}>
-          {error}
-        </p>
-      ) : null}
+      <FieldError fieldId={id} message={error} />
     </div>
   );
 }

@@ -2,6 +2,7 @@
 
 import { useId, useRef, useState, type FormEvent } from "react";
 
+import { FieldError, fieldErrorId } from "@/components/text-field";
 import { fieldError, fieldLabel, primaryButton, textInput } from "@/components/ui";
 
 import { dueDateToInput } from "./due-date";
@@ -53,7 +54,7 @@ export function NewTaskForm({ onAdded }: { onAdded: (title: string) => void }) {
     create.mutate(parsed.data);
   }
 
-  const describedBy = (field: keyof FieldErrors) => (errors[field] ? `${ids[field]}-error` : undefined);
+  const describedBy = (field: keyof FieldErrors) => (errors[field] ? fieldErrorId(ids[field]) : undefined);
 
   return (
     <form onSubmit={(event) => void onSubmit(event)} noValidate aria-label="Add a task" className="space-y-3">
@@ -77,11 +78,7 @@ export function NewTaskForm({ onAdded }: { onAdded: (title: string) => void }) {
             {create.isPending ? "Adding…" : "Add task"}
           </button>
         </div>
-        {errors.title ? (
-          <p id={`${ids.title}-error`} className={fieldError}>
-            {errors.title[0]}
-          </p>
-        ) : null}
+        <FieldError fieldId={ids.title} message={errors.title?.[0]} />
       </div>
 
       <details className="group" open={Boolean(errors.description ?? errors.dueAt)}>
@@ -102,11 +99,7 @@ export function NewTaskForm({ onAdded }: { onAdded: (title: string) => void }) {
               aria-describedby={describedBy("description")}
               className={`${textInput} mt-1`}
             />
-            {errors.description ? (
-              <p id={`${ids.description}-error`} className={fieldError}>
-                {errors.description[0]}
-              </p>
-            ) : null}
+            <FieldError fieldId={ids.description} message={errors.description?.[0]} />
           </div>
           <div>
             <label htmlFor={ids.dueAt} className={fieldLabel}>
@@ -121,11 +114,7 @@ export function NewTaskForm({ onAdded }: { onAdded: (title: string) => void }) {
               aria-describedby={describedBy("dueAt")}
               className={`${textInput} mt-1`}
             />
-            {errors.dueAt ? (
-              <p id={`${ids.dueAt}-error`} className={fieldError}>
-                {errors.dueAt[0]}
-              </p>
-            ) : null}
+            <FieldError fieldId={ids.dueAt} message={errors.dueAt?.[0]} />
           </div>
         </div>
       </details>

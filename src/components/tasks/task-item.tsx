@@ -2,7 +2,8 @@
 
 import { useEffect, useId, useRef, useState, type FormEvent, type KeyboardEvent } from "react";
 
-import { dangerButton, fieldError, fieldLabel, mutedText, primaryButton, quietButton, secondaryButton, textInput } from "@/components/ui";
+import { FieldError, fieldErrorId } from "@/components/text-field";
+import { dangerButton, fieldLabel, mutedText, primaryButton, quietButton, secondaryButton, textInput } from "@/components/ui";
 
 import { dueDateToInput, dueState, formatDueDate } from "./due-date";
 import type { TaskPatch } from "./task-cache";
@@ -160,7 +161,7 @@ function EditTaskForm({ task, onSave, onCancel }: EditTaskFormProps) {
     onCancel();
   }
 
-  const describedBy = (field: keyof FieldErrors) => (errors[field] ? `${ids[field]}-error` : undefined);
+  const describedBy = (field: keyof FieldErrors) => (errors[field] ? fieldErrorId(ids[field]) : undefined);
 
   return (
     <form onSubmit={(event) => void onSubmit(event)} onKeyDown={onKeyDown} noValidate aria-label={`Edit “${task.title}”`} className="min-w-0 flex-1 space-y-3">
@@ -180,11 +181,7 @@ function EditTaskForm({ task, onSave, onCancel }: EditTaskFormProps) {
           aria-describedby={describedBy("title")}
           className={`${textInput} mt-1`}
         />
-        {errors.title ? (
-          <p id={`${ids.title}-error`} className={fieldError}>
-            {errors.title[0]}
-          </p>
-        ) : null}
+        <FieldError fieldId={ids.title} message={errors.title?.[0]} />
       </div>
       <div className="grid gap-3 sm:grid-cols-[1fr_auto]">
         <div>
@@ -200,11 +197,7 @@ function EditTaskForm({ task, onSave, onCancel }: EditTaskFormProps) {
             aria-describedby={describedBy("description")}
             className={`${textInput} mt-1`}
           />
-          {errors.description ? (
-            <p id={`${ids.description}-error`} className={fieldError}>
-              {errors.description[0]}
-            </p>
-          ) : null}
+          <FieldError fieldId={ids.description} message={errors.description?.[0]} />
         </div>
         <div>
           <label htmlFor={ids.dueAt} className={fieldLabel}>
@@ -219,11 +212,7 @@ function EditTaskForm({ task, onSave, onCancel }: EditTaskFormProps) {
             aria-describedby={describedBy("dueAt")}
             className={`${textInput} mt-1`}
           />
-          {errors.dueAt ? (
-            <p id={`${ids.dueAt}-error`} className={fieldError}>
-              {errors.dueAt[0]}
-            </p>
-          ) : null}
+          <FieldError fieldId={ids.dueAt} message={errors.dueAt?.[0]} />
         </div>
       </div>
       <div className="flex gap-2">
