@@ -2,6 +2,8 @@ import type { ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { createServer } from "node:net";
 
+import { processTree } from "@/test/process-tree";
+
 /** A TCP port nobody listens on right now. */
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -68,6 +70,16 @@ export function processRssBytes(pid: number): number {
   }
 }
 
+function treeRssBytes(pid: number): number {
+  return processTree(pid).reduce((sum, member) => sum + processRssBytes(member), 0);
+}
+
+function cpuDeltaMs(before: ReadonlyMap<number, number>, after: ReadonlyMap<number, number>): number {
+  let used = 0;
+  for (const [pid, cpu] of after) used += cpu - (before.get(pid) ?? 0);
+  return used;
+}
+
 function totalCpuMs(pids: readonly number[]): Map<number, number> {
   const used = new Map<number, number>();
   for (const pid of pids) {
@@ -80,43 +92,44 @@ function totalCpuMs(pids: readonly number[]): Map<number, number> {
 export interface ProcessSample<T> {
   value: T;
   serverPeakRssBytes: number;
-  /** CPU used while `work` ran, in milliseconds: by the server, the database's backends, and the whole machine. */
+  /**
+   * CPU used while `work` ran, in milliseconds: by the server (with the processes it started),
+   * the database's backends, and the whole machine.
+   */
   serverCpuMs: number;
   databaseCpuMs: number | null;
   machineBusyMs: number;
 }
 
 /**
- * Samples the machine while `work` runs: the server's peak resident memory (polled every
- * 50 ms; VmHWM would hold the peak of its whole life) and who used the CPU. The database's
- * backends are listed before and after, since the pool may open connections meanwhile.
+ * Samples the machine while `work` runs: the server's peak resident memory (with the
+ * processes it started, polled every 50 ms; VmHWM would hold the peak of its whole life) and
+ * who used the CPU. The server's processes and the database's backends are listed before and
+ * after, since either may start processes meanwhile.
  */
 export async function sampleWhile<T>(
   serverPid: number,
   databasePids: (() => Promise<number[]>) | null,
   work: () => Promise<T>,
 ): Promise<ProcessSample<T>> {
-  let serverPeakRssBytes = processRssBytes(serverPid);
+  let serverPeakRssBytes = treeRssBytes(serverPid);
   const databaseBefore = databasePids ? totalCpuMs(await databasePids()) : null;
-  const serverBefore = processCpuMs(serverPid) ?? 0;
+  const serverBefore = totalCpuMs(processTree(serverPid));
   const machineBefore = machineBusyMs();
   const timer = setInterval(() => {
-    serverPeakRssBytes = Math.max(serverPeakRssBytes, processRssBytes(serverPid));
+    serverPeakRssBytes = Math.max(serverPeakRssBytes, treeRssBytes(serverPid));
   }, 50);
   try {
     const value = await work();
     const machineAfter = machineBusyMs();
-    const serverAfter = processCpuMs(serverPid) ?? serverBefore;
-    serverPeakRssBytes = Math.max(serverPeakRssBytes, processRssBytes(serverPid));
+    const serverAfter = totalCpuMs(processTree(serverPid));
+    serverPeakRssBytes = Math.max(serverPeakRssBytes, treeRssBytes(serverPid));
     let databaseCpuMs: number | null = null;
-    if (databasePids && databaseBefore) {
-      databaseCpuMs = 0;
-      for (const [pid, after] of totalCpuMs(await databasePids())) databaseCpuMs += after - (databaseBefore.get(pid) ?? 0);
-    }
+    if (databasePids && databaseBefore) databaseCpuMs = cpuDeltaMs(databaseBefore, totalCpuMs(await databasePids()));
     return {
       value,
       serverPeakRssBytes,
-      serverCpuMs: serverAfter - serverBefore,
+      serverCpuMs: cpuDeltaMs(serverBefore, serverAfter),
       databaseCpuMs,
       machineBusyMs: machineAfter - machineBefore,
     };
