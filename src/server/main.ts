@@ -7,7 +7,10 @@
  *    against. Here the address comes from the socket, or from `X-Forwarded-For` only when
  *    the socket is a proxy listed in TRUSTED_PROXIES, and is handed on as `x-client-ip`,
  *    overwriting whatever a client sent under that name.
- * 2. Deploys. On SIGTERM (or SIGINT) the health check turns 503 so load balancers stop
+ * 2. Sign-ins must not slow the API. On PostgreSQL, `/api/auth/*` is answered by an auth
+ *    process of low CPU priority (src/server/auth/auth-processes.ts), not on the event loop
+ *    that serves `/api/trpc`.
+ * 3. Deploys. On SIGTERM (or SIGINT) the health check turns 503 so load balancers stop
  *    routing here; for SHUTDOWN_DELAY_MS the server still serves whatever arrives (closing
  *    the listener at once would reset connections still queued in the kernel); then it stops
  *    accepting, lets requests in flight finish, closes the database, and exits 0.
@@ -18,6 +21,7 @@ import next from "next";
 
 import { appBaseUrl, env } from "../env";
 
+import { startAuthProcesses } from "./auth/auth-processes";
 import { clientAddress } from "./http/client-address";
 import { HSTS_VALUE } from "./http/security-headers";
 import { closeDatabase, markShuttingDown } from "./lifecycle";
@@ -37,12 +41,17 @@ function recordClientAddress(request: IncomingMessage): void {
 
 const app = next({ dev: false, dir: process.cwd(), hostname: env.HOST, port: env.PORT });
 const handle = app.getRequestHandler();
-await app.prepare();
+const [, authProcesses] = await Promise.all([
+  app.prepare(),
+  // A PGlite directory can be opened by one process only; there Next.js serves auth itself.
+  env.DATABASE_URL ? startAuthProcesses({ baseUrl: appBaseUrl() }) : null,
+]);
 
 const server = createServer((request, response) => {
   recordClientAddress(request);
   if (apiHsts && request.url?.startsWith("/api/")) response.setHeader("strict-transport-security", HSTS_VALUE);
-  void handle(request, response);
+  if (authProcesses && request.url?.startsWith("/api/auth/")) void authProcesses.serve(request, response);
+  else void handle(request, response);
 });
 server.listen(env.PORT, env.HOST, () => {
   console.log(`Listening on http://${env.HOST}:${env.PORT}`);
@@ -61,7 +70,7 @@ async function shutdown(signal: string): Promise<void> {
   const timeout = setTimeout(() => server.closeAllConnections(), DRAIN_TIMEOUT_MS);
   await drained;
   clearTimeout(timeout);
-  await closeDatabase();
+  await Promise.all([closeDatabase(), authProcesses?.close()]);
   console.log("Stopped.");
   process.exit(0);
 }

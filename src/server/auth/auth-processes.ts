@@ -1,0 +1,185 @@
+/**
+ * Better Auth's requests (`/api/auth/*`) in processes of their own, at the lowest CPU priority.
+ *
+ * A sign-in costs ~9 ms of JavaScript besides its password hash: Better Auth's endpoint
+ * pipeline, five queries, cookie signing, and the garbage all that leaves. On the event loop
+ * that also serves the task API, a burst of sign-ins queued every API request behind that
+ * work (`task.list` p99 went from 12 ms to 94 ms during 80 sign-ins/s). Here the event loop
+ * only passes each request on. The auth processes run at nice 19 — every thread of them,
+ * V8's garbage collector threads included, which is why they are processes and not worker
+ * threads (those share the app's collector threads at normal priority) — so the kernel gives
+ * them whatever CPU the API leaves.
+ *
+ * Each process loads the app's own auth modules (through tsx, as `npm start` does) and opens
+ * its own pool to the same PostgreSQL database, as a second instance of the app would; so it
+ * is used only with `DATABASE_URL` (a PGlite directory can be opened by one process only).
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { fileURLToPath } from "node:url";
+
+import { STATIC_SECURITY_HEADERS } from "../http/security-headers";
+
+/** Bytes per request body: sign-up, the largest, needs well under 1 kB. */
+export const MAX_AUTH_BODY_BYTES = 100_000;
+
+export interface AuthRequest {
+  kind: "request";
+  id: number;
+  method: string;
+  url: string;
+  headers: [string, string][];
+  body: Uint8Array<ArrayBuffer> | null;
+}
+
+export type ToAuthProcess = AuthRequest | { kind: "close" };
+
+export type AuthReply =
+  | { kind: "ready" }
+  | { kind: "response"; id: number; status: number; headers: [string, string][]; setCookies: string[]; body: Uint8Array }
+  | { kind: "failure"; id: number };
+
+type Answer = Extract<AuthReply, { kind: "response" }> | null;
+
+interface AuthProcess {
+  child: ChildProcess;
+  pending: Map<number, (answer: Answer) => void>;
+  closing: boolean;
+}
+
+export interface AuthProcesses {
+  /** Answers one `/api/auth/*` request. */
+  serve(request: IncomingMessage, response: ServerResponse): Promise<void>;
+  /** Lets the processes close their database pools and end. */
+  close(): Promise<void>;
+}
+
+const entry = fileURLToPath(new URL("./auth-process.ts", import.meta.url));
+
+/** Starts `count` auth processes and resolves once each has loaded the app's auth modules. */
+export async function startAuthProcesses({ baseUrl, count = 1 }: { baseUrl: string; count?: number }): Promise<AuthProcesses> {
+  const processes: AuthProcess[] = [];
+  let nextId = 0;
+
+  function start(): Promise<AuthProcess> {
+    // `nice` starts node at the lowest priority, so every thread it creates inherits it.
+    // `react-server` lets `server-only` load outside Next.js's bundler.
+    const child = spawn("nice", ["-n", "19", process.execPath, "--conditions=react-server", "--import", "tsx", entry], {
+      stdio: ["ignore", "inherit", "inherit", "ipc"],
+      serialization: "advanced",
+    });
+    const auth: AuthProcess = { child, pending: new Map(), closing: false };
+    return new Promise((resolve, reject) => {
+      child.on("message", (reply: AuthReply) => {
+        if (reply.kind === "ready") return resolve(auth);
+        const answer = auth.pending.get(reply.id);
+        auth.pending.delete(reply.id);
+        answer?.(reply.kind === "response" ? reply : null);
+      });
+      child.on("error", reject);
+      // A process that dies fails only its own requests (500); a fresh one takes its place.
+      child.on("exit", (code, signal) => {
+        for (const answer of auth.pending.values()) answer(null);
+        auth.pending.clear();
+        const index = processes.indexOf(auth);
+        if (index !== -1) processes.splice(index, 1);
+        if (auth.closing) return;
+        reject(new Error(`the auth process exited before it was ready (${signal ?? `exit ${code}`})`));
+        console.error(JSON.stringify({ level: "error", time: new Date().toISOString(), event: "auth.process.exited", code, signal }));
+        if (index !== -1) void start().then((replacement) => processes.push(replacement), () => undefined);
+      });
+    });
+  }
+
+  processes.push(...(await Promise.all(Array.from({ length: count }, start))));
+
+  function leastBusy(): AuthProcess | undefined {
+    return processes.reduce<AuthProcess | undefined>((best, auth) => (!best || auth.pending.size < best.pending.size ? auth : best), undefined);
+  }
+
+  async function answer(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const body = await readBody(request);
+    if (body === "too large") {
+      // The rest of the body is not read: the connection closes after this answer.
+      response.setHeader("connection", "close");
+      return send(response, 413, { code: "PAYLOAD_TOO_LARGE", message: `Request bodies are limited to ${MAX_AUTH_BODY_BYTES / 1000} kB.` });
+    }
+    const auth = leastBusy();
+    const reply = await new Promise<Answer>((resolve) => {
+      if (!auth) return resolve(null);
+      const id = nextId++;
+      auth.pending.set(id, resolve);
+      const message: AuthRequest = {
+        kind: "request",
+        id,
+        method: request.method ?? "GET",
+        url: new URL(request.url ?? "/", baseUrl).href,
+        headers: requestHeaders(request),
+        body,
+      };
+      auth.child.send(message);
+    });
+    if (!reply) {
+      return send(response, 500, { code: "INTERNAL_SERVER_ERROR", message: "Something went wrong on our side. Try again." });
+    }
+    for (const [name, value] of reply.headers) response.setHeader(name, value);
+    if (reply.setCookies.length > 0) response.setHeader("set-cookie", reply.setCookies);
+    writeStaticHeaders(response);
+    response.writeHead(reply.status).end(reply.body);
+  }
+
+  return {
+    async serve(request, response) {
+      try {
+        await answer(request, response);
+      } catch (error) {
+        // A client that went away mid-request (or a reply that could not be sent): nothing to answer.
+        if (!response.headersSent) send(response, 500, { code: "INTERNAL_SERVER_ERROR", message: "Something went wrong on our side. Try again." });
+        else response.destroy(error instanceof Error ? error : undefined);
+      }
+    },
+
+    async close() {
+      await Promise.all(
+        processes.map(async (auth) => {
+          auth.closing = true;
+          if (auth.child.exitCode !== null || auth.child.signalCode !== null) return;
+          const exited = new Promise((resolve) => auth.child.once("exit", resolve));
+          auth.child.send({ kind: "close" } satisfies ToAuthProcess);
+          const timeout = setTimeout(() => auth.child.kill("SIGKILL"), 5_000);
+          await exited;
+          clearTimeout(timeout);
+        }),
+      );
+    },
+  };
+}
+
+function requestHeaders(request: IncomingMessage): [string, string][] {
+  return Object.entries(request.headers).flatMap(([name, value]): [string, string][] =>
+    value === undefined ? [] : [[name, Array.isArray(value) ? value.join(", ") : value]],
+  );
+}
+
+/** The body, or "too large" once it passes {@link MAX_AUTH_BODY_BYTES}, counted as it streams in. */
+async function readBody(request: IncomingMessage): Promise<Uint8Array<ArrayBuffer> | null | "too large"> {
+  if (request.method === "GET" || request.method === "HEAD") return null;
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request as AsyncIterable<Buffer>) {
+    size += chunk.byteLength;
+    if (size > MAX_AUTH_BODY_BYTES) return "too large";
+    chunks.push(chunk);
+  }
+  return size === 0 ? null : Buffer.concat(chunks);
+}
+
+/** What next.config.ts adds to every response Next.js sends. */
+function writeStaticHeaders(response: ServerResponse): void {
+  for (const [name, value] of Object.entries(STATIC_SECURITY_HEADERS)) response.setHeader(name, value);
+}
+
+function send(response: ServerResponse, status: number, body: { code: string; message: string }): void {
+  writeStaticHeaders(response);
+  response.writeHead(status, { "content-type": "application/json", "cache-control": "no-store" }).end(JSON.stringify(body));
+}

@@ -1,0 +1,45 @@
+import "server-only";
+import { randomUUID } from "node:crypto";
+
+import { getAuth } from "@/server/auth/auth";
+import { discardUnreachablePool } from "@/server/db";
+import { isDatabaseUnavailable } from "@/server/db/errors";
+import { withDeadline } from "@/server/deadline";
+import { withCors } from "@/server/http/cors";
+import { configuredOriginPolicy } from "@/server/http/origins";
+import { withRetryAfter } from "@/server/http/retry-after";
+import { logError, runWithRequestId } from "@/server/log";
+
+/**
+ * Better Auth's handler, with a request id on the response and on every line it logs, and
+ * a 503 instead of a hang or a 500 when the database cannot be reached.
+ */
+async function handleAuthRequest(request: Request): Promise<Response> {
+  const requestId = randomUUID();
+  const headers = new Headers({ "x-request-id": requestId });
+  let response: Response;
+  try {
+    // The auth instance is created on the first request, so building the app opens no database.
+    response = await runWithRequestId(requestId, () => withDeadline((async () => (await getAuth()).handler(request))()));
+  } catch (error) {
+    if (!isDatabaseUnavailable(error)) throw error;
+    discardUnreachablePool();
+    logError("auth.unavailable", { requestId }, error);
+    headers.set("retry-after", "5");
+    return Response.json(
+      { code: "SERVICE_UNAVAILABLE", message: "The service is temporarily unavailable. Try again in a few seconds." },
+      { status: 503, headers },
+    );
+  }
+  response.headers.forEach((value, name) => {
+    if (name !== "set-cookie") headers.set(name, value);
+  });
+  for (const cookie of response.headers.getSetCookie()) headers.append("set-cookie", cookie);
+  return withRetryAfter(new Response(response.body, { status: response.status, statusText: response.statusText, headers }));
+}
+
+/**
+ * `/api/auth/*`: `handle` for GET and POST, `preflight` for OPTIONS. The route handler
+ * serves them inside Next.js; the production server's auth processes serve the same two.
+ */
+export const authRoute = withCors(configuredOriginPolicy, handleAuthRequest);
