@@ -8,7 +8,7 @@
  *    the socket is a proxy listed in TRUSTED_PROXIES, and is handed on as `x-client-ip`,
  *    overwriting whatever a client sent under that name.
  * 2. Sign-ins must not slow the API. On PostgreSQL, `/api/auth/*` is answered by an auth
- *    process of low CPU priority (src/server/auth/auth-processes.ts), not on the event loop
+ *    process of low CPU priority (src/server/auth/auth-process.ts), not on the event loop
  *    that serves `/api/trpc`.
  * 3. Deploys. On SIGTERM (or SIGINT) the health check turns 503 so load balancers stop
  *    routing here; for SHUTDOWN_DELAY_MS the server still serves whatever arrives (closing
@@ -21,7 +21,7 @@ import next from "next";
 
 import { appBaseUrl, env } from "../env";
 
-import { startAuthProcesses } from "./auth/auth-processes";
+import { startAuthProcess } from "./auth/auth-process";
 import { clientAddress } from "./http/client-address";
 import { HSTS_VALUE } from "./http/security-headers";
 import { closeDatabase, markShuttingDown } from "./lifecycle";
@@ -41,16 +41,16 @@ function recordClientAddress(request: IncomingMessage): void {
 
 const app = next({ dev: false, dir: process.cwd(), hostname: env.HOST, port: env.PORT });
 const handle = app.getRequestHandler();
-const [, authProcesses] = await Promise.all([
+const [, authProcess] = await Promise.all([
   app.prepare(),
   // A PGlite directory can be opened by one process only; there Next.js serves auth itself.
-  env.DATABASE_URL ? startAuthProcesses({ baseUrl: appBaseUrl() }) : null,
+  env.DATABASE_URL ? startAuthProcess({ baseUrl: appBaseUrl() }) : null,
 ]);
 
 const server = createServer((request, response) => {
   recordClientAddress(request);
   if (apiHsts && request.url?.startsWith("/api/")) response.setHeader("strict-transport-security", HSTS_VALUE);
-  if (authProcesses && request.url?.startsWith("/api/auth/")) void authProcesses.serve(request, response);
+  if (authProcess && request.url?.startsWith("/api/auth/")) void authProcess.serve(request, response);
   else void handle(request, response);
 });
 server.listen(env.PORT, env.HOST, () => {
@@ -70,7 +70,7 @@ async function shutdown(signal: string): Promise<void> {
   const timeout = setTimeout(() => server.closeAllConnections(), DRAIN_TIMEOUT_MS);
   await drained;
   clearTimeout(timeout);
-  await Promise.all([closeDatabase(), authProcesses?.close()]);
+  await Promise.all([closeDatabase(), authProcess?.close()]);
   console.log("Stopped.");
   process.exit(0);
 }

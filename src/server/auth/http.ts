@@ -40,6 +40,6 @@ async function handleAuthRequest(request: Request): Promise<Response> {
 
 /**
  * `/api/auth/*`: `handle` for GET and POST, `preflight` for OPTIONS. The route handler
- * serves them inside Next.js; the production server's auth processes serve the same two.
+ * serves them inside Next.js; the production server's auth process serves the same two.
  */
 export const authRoute = withCors(configuredOriginPolicy, handleAuthRequest);

@@ -1,13 +1,13 @@
-import { readdirSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 
 import { afterAll, beforeAll, expect, inject, test } from "vitest";
 
 import { niceOf, processTree } from "@/test/process-tree";
 import { signUpOverHttp, startProductionServer, type ProductionServer } from "@/test/production-server";
 
-import { MAX_AUTH_BODY_BYTES } from "./auth-processes";
+import { MAX_AUTH_BODY_BYTES } from "./auth-process";
 
-/** `/api/auth/*` answered by low-priority auth processes, on the production server over PostgreSQL. */
+/** `/api/auth/*` answered by the low-priority auth process, on the production server over PostgreSQL. */
 
 const postgresUrl = inject("serverTestPostgresUrl");
 let server: ProductionServer;
@@ -22,7 +22,16 @@ afterAll(async () => {
   if (!stopped) await server?.stop();
 });
 
-const authProcesses = () => processTree(server.pid).filter((pid) => pid !== server.pid);
+/** The server's auth processes, by their command line (Next.js may start processes of its own). */
+function authProcesses(): number[] {
+  return processTree(server.pid).filter((pid) => {
+    try {
+      return pid !== server.pid && readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("auth-process-entry.ts");
+    } catch {
+      return false; // it ended meanwhile
+    }
+  });
+}
 
 function isRunning(pid: number): boolean {
   try {
@@ -34,7 +43,7 @@ function isRunning(pid: number): boolean {
 }
 
 // A PGlite directory is one process's: there Next.js serves auth itself, on the event loop.
-test.runIf(postgresUrl)("auth runs in a child process whose every thread is at nice 19; the server stays at 0", async () => {
+test.runIf(postgresUrl)("auth runs in one child process whose every thread is at nice 19; the server stays at 0", async () => {
   await signUpOverHttp(server.baseUrl);
   const children = authProcesses();
   expect(children).toHaveLength(1);
@@ -101,7 +110,7 @@ test.runIf(postgresUrl)("a killed auth process is replaced and sign-ins work aga
   expect(server.output()).toContain('"event":"auth.process.exited"');
 });
 
-test.runIf(postgresUrl)("SIGTERM ends the auth processes with the server", async () => {
+test.runIf(postgresUrl)("SIGTERM ends the auth process with the server", async () => {
   const children = authProcesses();
   expect(children.length).toBeGreaterThan(0);
   stopped = true;
