@@ -91,6 +91,7 @@ test.runIf(postgresUrl)("a killed auth process is replaced and sign-ins work aga
   process.kill(before, "SIGKILL");
   const deadline = Date.now() + 30_000;
   let status = 0;
+  let unavailable = 0;
   while (Date.now() < deadline) {
     const response = await fetch(`${server.baseUrl}/api/auth/sign-in/email`, {
       method: "POST",
@@ -99,10 +100,15 @@ test.runIf(postgresUrl)("a killed auth process is replaced and sign-ins work aga
     });
     status = response.status;
     if (status === 200) break;
-    expect(status).toBe(500);
+    expect(status).toBe(503);
+    expect(response.headers.get("retry-after")).toBe("1");
+    expect(await response.json()).toMatchObject({ code: "SERVICE_UNAVAILABLE" });
+    unavailable += 1;
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   expect(status).toBe(200);
+  // The replacement starts 1 s after the crash: sign-ins meanwhile are told to retry.
+  expect(unavailable).toBeGreaterThan(0);
   const after = authProcesses();
   expect(after).toHaveLength(1);
   expect(after).not.toContain(before);

@@ -53,6 +53,9 @@ const entry = fileURLToPath(new URL("./auth-process-entry.ts", import.meta.url))
 // After a crash, wait this long before starting the next one, so one that cannot start does not spin.
 const RESTART_DELAY_MS = 1_000;
 
+// While no auth process runs (or when it died with the request), as the auth route answers a database outage.
+const UNAVAILABLE = { code: "SERVICE_UNAVAILABLE", message: "The service is temporarily unavailable. Try again in a few seconds." };
+
 /** Starts the auth process and resolves once it has loaded the app's auth modules. */
 export async function startAuthProcess({ baseUrl }: { baseUrl: string }): Promise<AuthProcess> {
   let child: ChildProcess | null = null;
@@ -78,7 +81,7 @@ export async function startAuthProcess({ baseUrl }: { baseUrl: string }): Promis
         answer?.(reply.kind === "response" ? reply : null);
       });
       started.on("error", reject);
-      // A crash fails only the requests in flight (500); a fresh process takes its place.
+      // A crash fails only the requests in flight (503: their outcome is unknown); a fresh process takes its place.
       started.on("exit", (code, signal) => {
         if (child === started) child = null;
         for (const answer of pending.values()) answer(null);
@@ -114,10 +117,16 @@ export async function startAuthProcess({ baseUrl }: { baseUrl: string }): Promis
         headers: requestHeaders(request),
         body,
       };
-      child.send(message);
+      // A process that has just died cannot take it: answered like one that died holding it.
+      child.send(message, (error) => {
+        if (!error) return;
+        pending.delete(id);
+        resolve(null);
+      });
     });
     if (!reply) {
-      return send(response, 500, { code: "INTERNAL_SERVER_ERROR", message: "Something went wrong on our side. Try again." });
+      response.setHeader("retry-after", String(RESTART_DELAY_MS / 1000));
+      return send(response, 503, UNAVAILABLE);
     }
     for (const [name, value] of reply.headers) response.setHeader(name, value);
     if (reply.setCookies.length > 0) response.setHeader("set-cookie", reply.setCookies);
