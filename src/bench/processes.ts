@@ -2,7 +2,7 @@ import type { ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { createServer } from "node:net";
 
-import { processTree } from "@/test/process-tree";
+import { processTree, procStatFields } from "@/test/process-tree";
 
 /** A TCP port nobody listens on right now. */
 export function freePort(): Promise<number> {
@@ -40,16 +40,9 @@ const MS_PER_CLOCK_TICK = 10;
 
 /** CPU time (user + system) a process has used so far, in milliseconds; null if it is gone. */
 export function processCpuMs(pid: number): number | null {
-  let stat: string;
-  try {
-    stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-  } catch {
-    return null;
-  }
-  // Fields after the command name, which is in parentheses and may itself contain spaces.
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  // utime and stime are fields 14 and 15 of the whole line: 12 and 13 here.
-  return (Number(fields[11]) + Number(fields[12])) * MS_PER_CLOCK_TICK;
+  const fields = procStatFields(pid);
+  // utime and stime are fields 14 and 15 of the whole line.
+  return fields ? (Number(fields[11]) + Number(fields[12])) * MS_PER_CLOCK_TICK : null;
 }
 
 /** CPU time all cores of the machine have spent busy so far, in milliseconds. */
@@ -70,8 +63,8 @@ export function processRssBytes(pid: number): number {
   }
 }
 
-function treeRssBytes(pid: number): number {
-  return processTree(pid).reduce((sum, member) => sum + processRssBytes(member), 0);
+function totalRssBytes(pids: readonly number[]): number {
+  return pids.reduce((sum, pid) => sum + processRssBytes(pid), 0);
 }
 
 function cpuDeltaMs(before: ReadonlyMap<number, number>, after: ReadonlyMap<number, number>): number {
@@ -105,25 +98,29 @@ export interface ProcessSample<T> {
  * Samples the machine while `work` runs: the server's peak resident memory (with the
  * processes it started, polled every 50 ms; VmHWM would hold the peak of its whole life) and
  * who used the CPU. The server's processes and the database's backends are listed before and
- * after, since either may start processes meanwhile.
+ * after, since either may start processes meanwhile (a process started mid-run is polled
+ * for memory only at the end).
  */
 export async function sampleWhile<T>(
   serverPid: number,
   databasePids: (() => Promise<number[]>) | null,
   work: () => Promise<T>,
 ): Promise<ProcessSample<T>> {
-  let serverPeakRssBytes = treeRssBytes(serverPid);
+  // Listing the tree reads every process's stat file: done at the ends, not on every poll.
+  const serverPids = processTree(serverPid);
+  let serverPeakRssBytes = totalRssBytes(serverPids);
   const databaseBefore = databasePids ? totalCpuMs(await databasePids()) : null;
-  const serverBefore = totalCpuMs(processTree(serverPid));
+  const serverBefore = totalCpuMs(serverPids);
   const machineBefore = machineBusyMs();
   const timer = setInterval(() => {
-    serverPeakRssBytes = Math.max(serverPeakRssBytes, treeRssBytes(serverPid));
+    serverPeakRssBytes = Math.max(serverPeakRssBytes, totalRssBytes(serverPids));
   }, 50);
   try {
     const value = await work();
     const machineAfter = machineBusyMs();
-    const serverAfter = totalCpuMs(processTree(serverPid));
-    serverPeakRssBytes = Math.max(serverPeakRssBytes, treeRssBytes(serverPid));
+    const serverPidsAfter = processTree(serverPid);
+    const serverAfter = totalCpuMs(serverPidsAfter);
+    serverPeakRssBytes = Math.max(serverPeakRssBytes, totalRssBytes(serverPidsAfter));
     let databaseCpuMs: number | null = null;
     if (databasePids && databaseBefore) databaseCpuMs = cpuDeltaMs(databaseBefore, totalCpuMs(await databasePids()));
     return {

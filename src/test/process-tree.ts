@@ -1,28 +1,38 @@
 import { readdirSync, readFileSync } from "node:fs";
 
+/**
+ * The fields of `/proc/<path>/stat` after the command name (which is in parentheses and may
+ * itself contain spaces), so field N of the whole line is `[N - 3]` here; null if it is gone.
+ * For a thread, pass `pid/task/tid`.
+ */
+export function procStatFields(path: number | string): string[] | null {
+  let stat: string;
+  try {
+    stat = readFileSync(`/proc/${path}/stat`, "utf8");
+  } catch {
+    return null;
+  }
+  return stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+}
+
 /** `pid` and every process it started, and they started, and so on (Linux /proc). */
 export function processTree(pid: number): number[] {
   const children = new Map<number, number[]>();
   for (const entry of readdirSync("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
-    let stat: string;
-    try {
-      stat = readFileSync(`/proc/${entry}/stat`, "utf8");
-    } catch {
-      continue; // it ended meanwhile
-    }
-    // The parent's pid is the second field after the parenthesised command name.
-    const parent = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-    children.set(parent, [...(children.get(parent) ?? []), Number(entry)]);
+    // The parent's pid is field 4; a process that ended meanwhile is skipped.
+    const parent = procStatFields(entry)?.[1];
+    if (parent === undefined) continue;
+    children.set(Number(parent), [...(children.get(Number(parent)) ?? []), Number(entry)]);
   }
   const tree = [pid];
   for (let index = 0; index < tree.length; index++) tree.push(...(children.get(tree[index] ?? -1) ?? []));
   return tree;
 }
 
-/** A process's nice value (Linux /proc); for a thread, pass `pid/task/tid`. */
+/** A process's nice value (field 19); for a thread, pass `pid/task/tid`. */
 export function niceOf(path: number | string): number {
-  const stat = readFileSync(`/proc/${path}/stat`, "utf8");
-  // nice is field 19 of the whole line: the 17th after the parenthesised command name.
-  return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[16]);
+  const nice = procStatFields(path)?.[16];
+  if (nice === undefined) throw new Error(`no process ${path}`);
+  return Number(nice);
 }
