@@ -6,6 +6,7 @@
 import autocannon from "autocannon";
 
 import type { GroupResult, LoadCommand, LoadGroup, LoadReply, RequestPlan } from "./load-protocol";
+import { sendPaced, type Recorder } from "./paced";
 import { summarizeLatencies } from "./stats";
 
 const JSON_HEADERS = { "content-type": "application/json" };
@@ -18,67 +19,54 @@ function pick<T>(items: readonly T[], index: number): T {
   return item;
 }
 
-/** The requests connection `connection` sends, built fresh so no two connections share one. */
-function requestsFor(plan: RequestPlan, connection: number, origin: string): autocannon.Request[] {
+/** The request connection `connection` sends, built fresh so no two connections share one. */
+function requestFor(plan: RequestPlan, connection: number, origin: string): autocannon.Request {
   switch (plan.kind) {
     case "get":
-      return [{ method: "GET", path: plan.path, headers: { ...pick(plan.identities, connection) } }];
+      return { method: "GET", path: plan.path, headers: { ...pick(plan.identities, connection) } };
     case "update-task": {
       const { headers, taskIds } = pick(plan.identities, connection);
-      return [
-        {
-          method: "POST",
-          path: "/api/trpc/task.update",
-          headers: { ...headers, ...JSON_HEADERS, origin },
-          setupRequest: (request) => ({
-            ...request,
-            body: JSON.stringify({
-              json: { id: pick(taskIds, Math.floor(Math.random() * taskIds.length)), completed: Math.random() < 0.5 },
-            }),
+      return {
+        method: "POST",
+        path: "/api/trpc/task.update",
+        headers: { ...headers, ...JSON_HEADERS, origin },
+        setupRequest: (request) => ({
+          ...request,
+          body: JSON.stringify({
+            json: { id: pick(taskIds, Math.floor(Math.random() * taskIds.length)), completed: Math.random() < 0.5 },
           }),
-        },
-      ];
+        }),
+      };
     }
     case "create-task": {
       const headers = pick(plan.identities, connection);
-      return [
-        {
-          method: "POST",
-          path: "/api/trpc/task.create",
-          headers: { ...headers, ...JSON_HEADERS, origin },
-          setupRequest: (request) => ({
-            ...request,
-            body: JSON.stringify({ json: { title: `Bench task ${++createdTasks}` } }),
-          }),
-        },
-      ];
+      return {
+        method: "POST",
+        path: "/api/trpc/task.create",
+        headers: { ...headers, ...JSON_HEADERS, origin },
+        setupRequest: (request) => ({
+          ...request,
+          body: JSON.stringify({ json: { title: `Bench task ${++createdTasks}` } }),
+        }),
+      };
     }
     case "sign-in":
-      return [
-        {
-          method: "POST",
-          path: "/api/auth/sign-in/email",
-          headers: { ...JSON_HEADERS, origin },
-          body: JSON.stringify(pick(plan.credentials, connection)),
-        },
-      ];
+      return {
+        method: "POST",
+        path: "/api/auth/sign-in/email",
+        headers: { ...JSON_HEADERS, origin },
+        body: JSON.stringify(pick(plan.credentials, connection)),
+      };
     case "mix": {
       const total = plan.parts.reduce((sum, part) => sum + part.weight, 0);
       let slot = connection % total;
       for (const part of plan.parts) {
-        if (slot < part.weight) return requestsFor(part.plan, connection, origin);
+        if (slot < part.weight) return requestFor(part.plan, connection, origin);
         slot -= part.weight;
       }
       throw new Error("a mix needs parts with positive weights");
     }
   }
-}
-
-interface Recorder {
-  sent: number;
-  latencies: number[];
-  statusCounts: Record<string, number>;
-  socketErrors: number;
 }
 
 function runInstance(options: autocannon.Options, recorder: Recorder): Promise<autocannon.Result> {
@@ -101,7 +89,7 @@ async function runGroup(group: LoadGroup, command: LoadCommand): Promise<GroupRe
   const { pacing } = group;
 
   const setupClient = (connection: number) => (client: autocannon.Client) => {
-    client.setRequests(requestsFor(group.plan, connection, origin));
+    client.setRequests([requestFor(group.plan, connection, origin)]);
     // Every client emits "request" as it sends; autocannon's types leave that event out.
     const emitter: NodeJS.EventEmitter = client;
     emitter.on("request", () => {
@@ -133,15 +121,10 @@ async function runGroup(group: LoadGroup, command: LoadCommand): Promise<GroupRe
     );
     seconds = result.duration;
   } else {
-    // autocannon's own rate limit sends each second's quota in a burst at the start of the
-    // second. One connection per request per second, the connections started evenly over
-    // the first second, gives a steady rate instead.
-    const spacingMs = 1000 / pacing.rate;
-    await Promise.all(
-      Array.from({ length: pacing.rate }, async (_, connection) => {
-        await new Promise((resolve) => setTimeout(resolve, connection * spacingMs));
-        return runInstance({ ...base, connections: 1, connectionRate: 1, setupClient: setupClient(connection) }, recorder);
-      }),
+    const { rate } = pacing;
+    await sendPaced(
+      { baseUrl: origin, rate, duration: command.duration, timeout: base.timeout, requestAt: (k) => requestFor(group.plan, k % rate, origin) },
+      recorder,
     );
     seconds = command.duration;
   }
