@@ -10,6 +10,7 @@ import postgres from "postgres";
 
 import { migratePglite, migratePostgres } from "./migrate";
 import { lockDataDir } from "./pglite-lock";
+import { withPreparedStatements } from "./prepared-statements";
 import * as schema from "./schema";
 
 export type Schema = typeof schema;
@@ -51,7 +52,7 @@ export function connectPostgres(url: string, options: PostgresPoolOptions = {}):
     connection: { application_name: "tasks", statement_timeout: 10_000 },
   });
   return {
-    db: drizzlePostgres(client, drizzleConfig(options)),
+    db: drizzlePostgres(withPreparedStatements(client), drizzleConfig(options)),
     driver: "postgres",
     migrate: () => migratePostgres(url),
     close: () => client.end({ timeout: 5 }),

@@ -69,6 +69,22 @@ describe.each(SCOPES)("through %s", (_name, asUser) => {
     expect(new Set(rows.map((row) => row.userId))).toEqual(new Set([alice.id]));
   });
 
+  test("the same statement, repeated for alternating users on one connection, still sees only each one's rows", async () => {
+    // On postgres.js the statement is prepared, and after five runs PostgreSQL may switch it
+    // to a generic plan: the row-level security it applies must still follow each binding.
+    const single = app.url ? connectPostgres(app.url, { max: 1 }) : null;
+    const db = single?.db ?? app.db;
+    try {
+      for (let run = 0; run < 12; run++) {
+        const who = run % 2 === 0 ? alice : bob;
+        const rows = await asUser(db, who.id, (tx) => tx.select({ userId: tasks.userId }).from(tasks));
+        expect(new Set(rows.map((row) => row.userId))).toEqual(new Set([who.id]));
+      }
+    } finally {
+      await single?.close();
+    }
+  });
+
   test("a task cannot be moved to another user", async () => {
     const state = await sqlStateOf(
       asUser(app.db, alice.id, (tx) => tx.update(tasks).set({ userId: bob.id }).where(eq(tasks.userId, alice.id))),
