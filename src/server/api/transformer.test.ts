@@ -27,6 +27,14 @@ test("a page of tasks is encoded exactly as superjson encodes it, without superj
   expect(superjson.deserialize(encoded)).toEqual(page);
 });
 
+test.each([
+  ["an index leaf after a nested annotation", { first: [[undefined], new Date(0)], second: "" }],
+  ["an index-like object key after a nested one", { "1": [undefined], "2": new Date(0), b: new Date(1) }],
+  ["a leaf at the empty key and below it", { "": { "": new Date(0), a: undefined } }],
+])("annotations come in superjson's order: %s", (_label, input) => {
+  expect(JSON.stringify(serializeOutput(input))).toBe(JSON.stringify(superjson.serialize(input)));
+});
+
 // Values of every kind superjson knows, nested, with keys that need escaping and with
 // objects shared between places (which superjson records as referential equalities).
 const leaf = fc.oneof(
