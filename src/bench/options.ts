@@ -109,7 +109,7 @@ export function parseOptions(argv: string[], env: { BENCH_DATABASE_URL?: string 
   return {
     database,
     duration,
-    warmup: short ? 1 : Math.min(2, duration),
+    warmup: 1,
     serverWarmup: short ? 2 : 5,
     runs: positiveInteger("runs", values.runs, short ? 1 : 3),
     users,
