@@ -12,12 +12,13 @@ type UnsafeOptions = Parameters<Unsafe>[2];
  * a connection describes each statement once and afterwards sends only Bind and Execute.
  * Queries without parameters go as simple queries, one round trip, as before.
  */
-export function preparedWhenParameterized(params: readonly unknown[] | undefined, options?: UnsafeOptions): UnsafeOptions {
+function preparedWhenParameterized(params: readonly unknown[] | undefined, options?: UnsafeOptions): UnsafeOptions {
   return params && params.length > 0 ? { ...options, prepare: true } : options;
 }
 
 /**
- * `sql` with every parameterized query prepared, in transactions and savepoints too.
+ * `sql` with every parameterized query prepared, in transactions, savepoints and reserved
+ * connections too.
  * drizzle's postgres.js driver runs every query it was not given a name for through
  * `unsafe(text, params, { prepare: false })`, whatever the client was configured with
  * (drizzle-orm#6096, open at 0.45.2). The fix proposed upstream (drizzle-orm#6098) does
@@ -29,6 +30,10 @@ export function withPreparedStatements<T extends Sql>(sql: T): T {
       if (key === "unsafe") {
         const unsafe: Unsafe = (query, params, options) => target.unsafe(query, params, preparedWhenParameterized(params, options));
         return unsafe;
+      }
+      if (key === "reserve") {
+        // The repository's pipelined transactions (`queryAsUser`) run on a reserved connection.
+        return async () => withPreparedStatements(await target.reserve());
       }
       if (key === "begin" || key === "savepoint") {
         // `savepoint` exists on a transaction's `sql` only; TransactionSql is not an Sql.

@@ -5,7 +5,6 @@ import { PostgresJsDatabase, PostgresJsSession } from "drizzle-orm/postgres-js";
 import type { Sql } from "postgres";
 
 import type { Database } from "@/server/db";
-import { preparedWhenParameterized } from "@/server/db/prepared-statements";
 import { tasksRole } from "@/server/db/schema/tasks";
 
 /** The handle the task repository queries through: a transaction bound to one user. */
@@ -65,20 +64,20 @@ async function pipelinedAsUser<T>(
   // aborts the transaction: nothing after it runs, and COMMIT becomes a rollback.
   let started = 0;
   const client = {
-    unsafe(...[query, params, options]: Parameters<Sql["unsafe"]>) {
+    unsafe(...args: Parameters<Sql["unsafe"]>) {
       started += 1;
       // A second query would run after COMMIT, outside the user's scope: refuse it.
       if (started > 1) throw new Error("queryAsUser runs exactly one statement; use runAsUser for more");
-      const running = connection.unsafe(query, params, preparedWhenParameterized(params, options)).execute();
+      const query = connection.unsafe(...args).execute();
       void end("commit"); // awaited below, through `ending`
-      return running;
+      return query;
     },
   };
   try {
     const begin = connection.unsafe("begin").execute();
     const bind = dialect.sqlToQuery(bindUser(userId));
     logger.logQuery(bind.sql, bind.params);
-    const binding = connection.unsafe(bind.sql, bind.params as never[], preparedWhenParameterized(bind.params)).execute();
+    const binding = connection.unsafe(bind.sql, bind.params as never[]).execute();
     // A drizzle handle whose only query goes through `client` (no relational schema: the
     // query builders the repository uses need none). `client` implements the one method of
     // postgres.js's Sql that drizzle calls for a query.
