@@ -2,7 +2,7 @@ import fc from "fast-check";
 import superjson from "superjson";
 import { afterEach, expect, test, vi } from "vitest";
 
-import { serializeOutput } from "./transformer";
+import { isoString, serializeOutput } from "./transformer";
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -75,5 +75,40 @@ test.each([
       expect(encode(serializeOutput)).toBe(encode((input) => superjson.serialize(input)));
     }),
     { numRuns: 2000 },
+  );
+});
+
+// What the procedures return, with keys that need escaping: superjson's walker is never needed.
+const plainLeaf = fc.oneof(fc.string(), fc.boolean(), fc.constant(null), fc.constant(undefined), fc.integer(), fc.date());
+const refusedKeys = new Set(["__proto__", "constructor", "prototype"]); // superjson throws on these
+const plainKey = fc.oneof(
+  fc.string().filter((key) => !refusedKeys.has(key)),
+  fc.constantFrom("a.b", "a\\b", "\\.", "createdAt"),
+);
+const { plain } = fc.letrec((tie) => ({
+  plain: fc.oneof({ depthSize: "small", withCrossShrink: true }, plainLeaf, tie("plainArray"), tie("plainObject")),
+  plainArray: fc.array(tie("plain"), { maxLength: 5 }),
+  plainObject: fc.dictionary(plainKey, tie("plain"), { maxKeys: 5 }),
+}));
+
+test("plain data is encoded byte for byte as superjson encodes it, and the input is left as it was", () => {
+  fc.assert(
+    fc.property(fc.oneof(fc.array(plain), fc.dictionary(plainKey, plain)), (input) => {
+      const before = superjson.stringify(input);
+      expect(JSON.stringify(serializeOutput(input))).toBe(JSON.stringify(superjson.serialize(input)));
+      expect(superjson.stringify(input)).toBe(before);
+    }),
+    { numRuns: 2000 },
+  );
+});
+
+test("a date is written as toISOString writes it, over every year and at the edges", () => {
+  const edges = [-62_167_219_200_001, -62_167_219_200_000, -1, 0, 951_782_399_999, 951_782_400_000, 253_402_300_799_999, 253_402_300_800_000, 8.64e15, -8.64e15];
+  for (const time of edges) expect(isoString(new Date(time))).toBe(new Date(time).toISOString());
+  fc.assert(
+    fc.property(fc.date({ noInvalidDate: true }), (date) => {
+      expect(isoString(date)).toBe(date.toISOString());
+    }),
+    { numRuns: 20_000 },
   );
 });
