@@ -15,6 +15,7 @@ import { log, redactQueryParams } from "@/server/log";
 import { COMMON_PASSWORD_MESSAGE, isCommonPassword } from "./common-passwords";
 import { createJwtVerifier, type JwtVerifier } from "./jwt-verifier";
 import { hashPassword, needsRehash, verifyPasswordHash } from "./password";
+import { withPreparedSessionLookup } from "./session-lookup";
 import { createSignInThrottle, DEFAULT_SIGN_IN_THROTTLE, type SignInThrottleOptions } from "./sign-in-throttle";
 
 /** How long a JWT from `/api/auth/token` stays valid: it cannot be revoked before then. */
@@ -86,7 +87,7 @@ function createBetterAuth(db: Database, config: AuthConfig) {
     baseURL: config.baseURL,
     secret: config.secret,
     trustedOrigins: [...(config.trustedOrigins ?? [])],
-    database: drizzleAdapter(db, { provider: "pg", schema: authTables, transaction: true }),
+    database: withPreparedSessionLookup(drizzleAdapter(db, { provider: "pg", schema: authTables, transaction: true }), db),
     emailAndPassword: {
       enabled: true,
       minPasswordLength: PASSWORD_MIN_LENGTH,
