@@ -41,8 +41,8 @@ export function serializeOutput(value: unknown): SuperJSONResult {
     if (error === GENERAL) return superjson.serialize(value);
     throw error;
   }
-  for (const _ in annotations) return { json: json as SuperJSONResult["json"], meta: { values: annotations, v: 1 } };
-  return { json: json as SuperJSONResult["json"] };
+  const result = json as SuperJSONResult["json"];
+  return Object.keys(annotations).length > 0 ? { json: result, meta: { values: annotations, v: 1 } } : { json: result };
 }
 
 function isContainer(value: unknown): value is object {
