@@ -9,6 +9,8 @@ import { availableParallelism, cpus, loadavg, totalmem } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
+import { processTree } from "@/test/process-tree";
+
 import { ensureFreshBuild } from "./build";
 import { createCleanup, type Cleanup } from "./cleanup";
 import { createBenchDatabase, type BenchDatabase, type DirectConnection } from "./database";
@@ -16,6 +18,7 @@ import { startLoadGenerator, type LoadGenerator } from "./load-generator";
 import type { LoadGroup } from "./load-protocol";
 import { parseOptions, USAGE, type BenchOptions } from "./options";
 import { sampleWhile, sleep } from "./processes";
+import { readDatabaseWrites } from "./round-trips";
 import {
   checkTargets,
   formatLegend,
@@ -74,7 +77,7 @@ async function settle(database: BenchDatabase): Promise<void> {
 }
 
 /**
- * Statements per request, counted apart from the timed runs: a run cut off at its end
+ * Statements and round trips per request, counted apart from the timed runs: a run cut off at its end
  * leaves requests in flight that the server may finish or drop, so the count would be off.
  * Here every connection sends a few requests and waits for every answer.
  */
@@ -87,6 +90,9 @@ async function countQueries(
   const connections = Math.max(...groups.map(({ pacing }) => (pacing.kind === "closed" ? pacing.connections : pacing.rate)));
   await settle(database);
   await counter.reset();
+  const databasePort = portOf(database);
+  const writes = () => (databasePort === null ? null : readDatabaseWrites(processTree(server.pid), databasePort));
+  const writesBefore = writes();
   const result = await load.run({
     baseUrl: server.baseUrl,
     duration: 0,
@@ -97,10 +103,18 @@ async function countQueries(
   await settle(database);
   const failed = result.groups.reduce((total, group) => total + group.errors, 0);
   if (failed > 0) throw new Error(`${failed} requests failed while counting queries`);
+  const writesAfter = writes();
   return queryCount(
     result.groups.reduce((total, group) => total + group.responses, 0),
     await counter.read(),
+    writesBefore === null || writesAfter === null ? null : writesAfter - writesBefore,
   );
+}
+
+/** The TCP port the app server reaches its database on; null for PGlite (in-process). */
+function portOf(database: BenchDatabase): number | null {
+  const url = database.serverEnv.DATABASE_URL;
+  return url ? Number(new URL(url).port || 5432) : null;
 }
 
 async function runScenario(
