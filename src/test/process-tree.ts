@@ -36,3 +36,10 @@ export function niceOf(path: number | string): number {
   if (nice === undefined) throw new Error(`no process ${path}`);
   return Number(nice);
 }
+
+/** A process's scheduling policy (field 41: 0 normal, 5 SCHED_IDLE); for a thread, pass `pid/task/tid`. */
+export function schedulingPolicyOf(path: number | string): number {
+  const policy = procStatFields(path)?.[38];
+  if (policy === undefined) throw new Error(`no process ${path}`);
+  return Number(policy);
+}
