@@ -70,7 +70,7 @@ export async function startAuthProcess({ baseUrl }: { baseUrl: string }): Promis
   const launcher = lowestPriorityLauncher();
 
   function start(): Promise<ChildProcess> {
-    // Started at the lowest priority, node's every thread inherits it.
+    // Node is started at the lowest priority, so every thread it creates inherits it.
     // `react-server` lets `server-only` load outside Next.js's bundler.
     const started = spawn(launcher.command, [...launcher.args, process.execPath, "--conditions=react-server", "--import", "tsx", entry], {
       stdio: ["ignore", "inherit", "inherit", "ipc"],

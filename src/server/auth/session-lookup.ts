@@ -14,7 +14,7 @@ type FindOneQuery = Parameters<DBAdapter["findOne"]>[0];
  * (`findOne({ model: "session", where: token, join: { user: true } })`). The Drizzle adapter
  * builds that as a relational query each time: ~330 µs of CPU per request here, where the
  * same join as a prepared query costs ~50 µs. Exactly that call is answered with the
- * prepared join, in the shape the adapter returns (`session-lookup.server.test.ts` compares
+ * prepared join, in the shape the adapter returns (`session-lookup.test.ts` compares
  * the two); every other call, and every call inside a Better Auth transaction (which uses
  * an adapter of its own), goes to Better Auth's adapter unchanged.
  */
