@@ -28,19 +28,19 @@ export interface QueryCount {
   perRequest: number;
   /** Each statement's calls per request, most frequent first. */
   statements: { query: string; perRequest: number }[];
-  /** Round trips to the database per request (src/bench/round-trips.ts); null where not counted. */
+  /** Round trips to the database per request, one request at a time (src/bench/round-trips.ts); null where not counted. */
   roundTripsPerRequest: number | null;
 }
 
-/** Statement counts (and round trips) of a pass of `requests` requests as counts per request. */
-export function queryCount(requests: number, counts: readonly StatementCount[], roundTrips: number | null): QueryCount {
+/** Statement counts of a pass of `requests` requests as counts per request, with the round trips counted apart. */
+export function queryCount(requests: number, counts: readonly StatementCount[], roundTripsPerRequest: number | null): QueryCount {
   const perRequest = (calls: number) => (requests === 0 ? 0 : calls / requests);
   const statements = counts.map(({ query, calls }) => ({ query, perRequest: perRequest(calls) }));
   return {
     requests,
     perRequest: statements.reduce((total, statement) => total + statement.perRequest, 0),
     statements,
-    roundTripsPerRequest: roundTrips === null ? null : perRequest(roundTrips),
+    roundTripsPerRequest,
   };
 }
 
@@ -185,8 +185,9 @@ export function formatStatements(results: readonly ScenarioResult[], names: read
   for (const name of names) {
     const queries = results.find((candidate) => candidate.name === name)?.queries;
     if (!queries) continue;
-    const roundTrips = queries.roundTripsPerRequest === null ? "" : ` in ${number(queries.roundTripsPerRequest, 2)} round trips`;
-    lines.push(`${name}: ${number(queries.perRequest, 2)} statements${roundTrips} per request (${number(queries.requests)} requests counted)`);
+    const roundTrips =
+      queries.roundTripsPerRequest === null ? "" : `; ${number(queries.roundTripsPerRequest, 2)} round trips (one request at a time)`;
+    lines.push(`${name}: ${number(queries.perRequest, 2)} statements per request (${number(queries.requests)} requests counted)${roundTrips}`);
     for (const statement of queries.statements.filter((entry) => entry.perRequest >= 0.01)) {
       const text = statement.query.replace(/\s+/g, " ");
       lines.push(`  ${number(statement.perRequest, 2).padStart(5)} × ${text.length > 110 ? `${text.slice(0, 107)}…` : text}`);

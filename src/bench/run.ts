@@ -39,6 +39,8 @@ const root = fileURLToPath(new URL("../..", import.meta.url));
 
 /** About how many requests each scenario's query count is taken over. */
 const QUERY_COUNT_REQUESTS = 60;
+/** Requests, one at a time, each scenario's round trips are counted over. */
+const ROUND_TRIP_REQUESTS = 40;
 
 function secondsSince(since: number): number {
   return Math.round((performance.now() - since) / 100) / 10;
@@ -90,9 +92,6 @@ async function countQueries(
   const connections = Math.max(...groups.map(({ pacing }) => (pacing.kind === "closed" ? pacing.connections : pacing.rate)));
   await settle(database);
   await counter.reset();
-  const databasePort = portOf(database);
-  const writes = () => (databasePort === null ? null : readDatabaseWrites(processTree(server.pid), databasePort));
-  const writesBefore = writes();
   const result = await load.run({
     baseUrl: server.baseUrl,
     duration: 0,
@@ -103,12 +102,39 @@ async function countQueries(
   await settle(database);
   const failed = result.groups.reduce((total, group) => total + group.errors, 0);
   if (failed > 0) throw new Error(`${failed} requests failed while counting queries`);
-  const writesAfter = writes();
+  const statements = await counter.read();
   return queryCount(
     result.groups.reduce((total, group) => total + group.responses, 0),
-    await counter.read(),
-    writesBefore === null || writesAfter === null ? null : writesAfter - writesBefore,
+    statements,
+    await countRoundTrips(groups, { server, database, load }),
   );
+}
+
+/**
+ * Database round trips per request, one request at a time: concurrent requests can share a
+ * write on a pooled connection, which would count as one round trip for both. Null where
+ * they cannot be counted (PGlite, no `ss`) and for scenarios that mix kinds of requests,
+ * which one connection would not reproduce.
+ */
+async function countRoundTrips(
+  groups: LoadGroup[],
+  { server, database, load }: { server: AppServer; database: BenchDatabase; load: LoadGenerator },
+): Promise<number | null> {
+  const databasePort = portOf(database);
+  const [group] = groups;
+  if (databasePort === null || groups.length !== 1 || !group || group.plan.kind === "mix") return null;
+  const writes = () => readDatabaseWrites(processTree(server.pid), databasePort);
+  const before = writes();
+  const result = await load.run({
+    baseUrl: server.baseUrl,
+    duration: 0,
+    requestsPerConnection: ROUND_TRIP_REQUESTS,
+    groups: [{ ...group, pacing: { kind: "closed", connections: 1 } }],
+  });
+  await settle(database);
+  const after = writes();
+  const responses = result.groups.reduce((total, each) => total + each.responses, 0);
+  return before === null || after === null || responses === 0 ? null : (after - before) / responses;
 }
 
 /** The TCP port the app server reaches its database on; null for PGlite (in-process). */
