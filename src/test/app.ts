@@ -40,7 +40,8 @@ export const TEST_SECRET = "test-only-secret-that-is-long-enough-000";
 export async function createTestApp(options: DatabaseOptions & { auth?: Partial<AuthConfig> } = {}): Promise<TestApp> {
   const { auth: authConfig, ...databaseOptions } = options;
   const database = await createTestDatabase(databaseOptions);
-  const auth = createAuth(database.db, { baseURL: TEST_BASE_URL, secret: TEST_SECRET, ...authConfig });
+  const appAuth = createAuth(database.db, { baseURL: TEST_BASE_URL, secret: TEST_SECRET, ...authConfig });
+  const { auth } = appAuth;
 
   async function signUp(overrides: { name?: string; email?: string; password?: string } = {}): Promise<TestUser> {
     userCount += 1;
@@ -58,11 +59,11 @@ export async function createTestApp(options: DatabaseOptions & { auth?: Partial<
     auth,
     signUp,
     caller: (headers = new Headers()) =>
-      createCaller(createInnerTRPCContext({ db: database.db, auth, headers })),
+      createCaller(createInnerTRPCContext({ db: database.db, auth: appAuth, headers })),
     handle: (request, { writeLimiter } = {}) =>
       handleTRPCRequest(
         request,
-        ({ headers, requestId }) => createInnerTRPCContext({ db: database.db, auth, headers, requestId, writeLimiter }),
+        ({ headers, requestId }) => createInnerTRPCContext({ db: database.db, auth: appAuth, headers, requestId, writeLimiter }),
         TEST_ORIGINS,
       ),
   };

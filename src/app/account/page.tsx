@@ -32,7 +32,7 @@ export default async function AccountPage() {
       </header>
       <main id="main" className="space-y-6">
         <h1 className="text-3xl font-bold tracking-tight">Your account</h1>
-        <SessionsList currentSessionId={session.sessionId} />
+        <SessionsList currentSessionId={session.session.id} />
         <ChangePasswordForm />
         <DeleteAccountForm />
       </main>

@@ -5,7 +5,7 @@ import { initTRPC, TRPCError } from "@trpc/server";
 import * as z from "zod";
 
 import { env } from "@/env";
-import { getAuth, type Auth } from "@/server/auth/auth";
+import { getAuth, type AppAuth } from "@/server/auth/auth";
 import { resolveCaller, resolveSession, type Caller, type ResolvedSession } from "@/server/auth/session";
 import { DeadlineExceeded, withDeadline } from "@/server/deadline";
 import { discardUnreachablePool, getDb, type Database } from "@/server/db";
@@ -17,7 +17,7 @@ import { createWriteLimiter, RetryLater, type WriteLimiter } from "./write-limit
 
 export interface InnerContextOptions {
   db: Database;
-  auth: Auth;
+  auth: AppAuth;
   headers: Headers;
   requestId?: string;
   /** Per-user write limit; the app's shared one unless a test brings its own. */
@@ -37,7 +37,7 @@ const appWriteLimiter = createWriteLimiter({ max: WRITES_PER_MINUTE * env.RATE_L
 export function createInnerTRPCContext({ db, auth, headers, requestId, writeLimiter = appWriteLimiter }: InnerContextOptions) {
   let session: Promise<ResolvedSession | null> | undefined;
   let caller: Promise<Caller | null> | undefined;
-  const getSession = () => (session ??= resolveSession(auth, headers));
+  const getSession = () => (session ??= resolveSession(auth.auth, headers));
   return {
     db,
     headers,

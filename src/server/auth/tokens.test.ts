@@ -106,7 +106,7 @@ test("a JWT signed with someone else's key is refused, even with our key id", as
 });
 
 test("a JWT minted by this app for another audience is refused", async () => {
-  const otherAudience = createAuth(app.db, { baseURL: TEST_BASE_URL, secret: TEST_SECRET, jwtAudience: "https://other.example" });
+  const { auth: otherAudience } = createAuth(app.db, { baseURL: TEST_BASE_URL, secret: TEST_SECRET, jwtAudience: "https://other.example" });
   const token = await jwtFor(alice.headers, otherAudience);
   expect(decodeJwt(token).aud).toBe("https://other.example");
   await expect(app.caller(bearer(token)).task.list()).rejects.toMatchObject({ code: "UNAUTHORIZED" });
@@ -114,7 +114,7 @@ test("a JWT minted by this app for another audience is refused", async () => {
 
 test("an expired JWT is refused", async () => {
   // `exp` has one-second resolution: 3 s leaves at least 2 s of validity to check first.
-  const shortLived = createAuth(app.db, { baseURL: TEST_BASE_URL, secret: TEST_SECRET, jwtLifetime: "3s" });
+  const { auth: shortLived } = createAuth(app.db, { baseURL: TEST_BASE_URL, secret: TEST_SECRET, jwtLifetime: "3s" });
   const token = await jwtFor(alice.headers, shortLived);
   expect(await titlesWith(bearer(token))).toEqual(["Alice's task"]);
   const expiresAt = decodeJwt(token).exp! * 1000;
