@@ -7,10 +7,7 @@
  *    against. Here the address comes from the socket, or from `X-Forwarded-For` only when
  *    the socket is a proxy listed in TRUSTED_PROXIES, and is handed on as `x-client-ip`,
  *    overwriting whatever a client sent under that name.
- * 2. Sign-ins must not slow the API. On PostgreSQL, `/api/auth/*` is answered by an auth
- *    process of low CPU priority (src/server/auth/auth-process.ts), not on the event loop
- *    that serves `/api/trpc`.
- * 3. Deploys. On SIGTERM (or SIGINT) the health check turns 503 so load balancers stop
+ * 2. Deploys. On SIGTERM (or SIGINT) the health check turns 503 so load balancers stop
  *    routing here; for SHUTDOWN_DELAY_MS the server still serves whatever arrives (closing
  *    the listener at once would reset connections still queued in the kernel); then it stops
  *    accepting, lets requests in flight finish, closes the database, and exits 0.
@@ -21,7 +18,6 @@ import next from "next";
 
 import { appBaseUrl, env } from "../env";
 
-import { startAuthProcess } from "./auth/auth-process";
 import { clientAddress } from "./http/client-address";
 import { HSTS_VALUE } from "./http/security-headers";
 import { closeDatabase, markShuttingDown } from "./lifecycle";
@@ -30,8 +26,8 @@ import { closeDatabase, markShuttingDown } from "./lifecycle";
 const DRAIN_TIMEOUT_MS = 15_000;
 
 const trustedProxies = new Set(env.TRUSTED_PROXIES);
-// Pages get HSTS from src/proxy.ts; the API, which the proxy does not run for, gets it here.
-const apiHsts = new URL(appBaseUrl()).protocol === "https:";
+// Every response, whatever its path: the proxy (src/proxy.ts) gives it to pages only.
+const hsts = new URL(appBaseUrl()).protocol === "https:";
 
 function recordClientAddress(request: IncomingMessage): void {
   const address = clientAddress(request.socket.remoteAddress, request.headers["x-forwarded-for"], trustedProxies);
@@ -41,17 +37,12 @@ function recordClientAddress(request: IncomingMessage): void {
 
 const app = next({ dev: false, dir: process.cwd(), hostname: env.HOST, port: env.PORT });
 const handle = app.getRequestHandler();
-const [, authProcess] = await Promise.all([
-  app.prepare(),
-  // A PGlite directory can be opened by one process only; there Next.js serves auth itself.
-  env.DATABASE_URL ? startAuthProcess({ baseUrl: appBaseUrl() }) : null,
-]);
+await app.prepare();
 
 const server = createServer((request, response) => {
   recordClientAddress(request);
-  if (apiHsts && request.url?.startsWith("/api/")) response.setHeader("strict-transport-security", HSTS_VALUE);
-  if (authProcess && request.url?.startsWith("/api/auth/")) void authProcess.serve(request, response);
-  else void handle(request, response);
+  if (hsts) response.setHeader("strict-transport-security", HSTS_VALUE);
+  void handle(request, response);
 });
 server.listen(env.PORT, env.HOST, () => {
   console.log(`Listening on http://${env.HOST}:${env.PORT}`);
@@ -70,7 +61,7 @@ async function shutdown(signal: string): Promise<void> {
   const timeout = setTimeout(() => server.closeAllConnections(), DRAIN_TIMEOUT_MS);
   await drained;
   clearTimeout(timeout);
-  await Promise.all([closeDatabase(), authProcess?.close()]);
+  await closeDatabase();
   console.log("Stopped.");
   process.exit(0);
 }

@@ -1,21 +1,19 @@
 import "server-only";
-import { defineRequestState } from "@better-auth/core/context";
 import { betterAuth } from "better-auth";
 import { drizzleAdapter } from "better-auth/adapters/drizzle";
-import { APIError, createAuthMiddleware } from "better-auth/api";
+import { APIError, createAuthMiddleware, getSessionFromCtx } from "better-auth/api";
 import { nextCookies } from "better-auth/next-js";
 import { bearer, jwt } from "better-auth/plugins";
 
 import { appBaseUrl, authSecret, env, trustedOrigins } from "@/env";
-import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "@/lib/validators/auth";
+import { NAME_MAX_LENGTH, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "@/lib/validators/auth";
 import { getDb, type Database } from "@/server/db";
 import * as authTables from "@/server/db/schema/auth";
 import { log, redactQueryParams } from "@/server/log";
 
 import { COMMON_PASSWORD_MESSAGE, isCommonPassword } from "./common-passwords";
 import { createJwtVerifier, type JwtVerifier } from "./jwt-verifier";
-import { hashPassword, needsRehash, verifyPasswordHash } from "./password";
-import { withPreparedSessionLookup } from "./session-lookup";
+import { hashPassword, verifyPasswordHash } from "./password";
 import { createSignInThrottle, DEFAULT_SIGN_IN_THROTTLE, type SignInThrottleOptions } from "./sign-in-throttle";
 
 /** How long a JWT from `/api/auth/token` stays valid: it cannot be revoked before then. */
@@ -53,28 +51,23 @@ const NEW_PASSWORD_FIELDS: Record<string, string> = {
   "/reset-password": "newPassword",
 };
 
-/**
- * What one sign-in request has learned on its way, so its after-hook only writes what needs
- * writing: a throttle row to clear, a hash from before Argon2id (or at an older cost) to replace.
- */
-const signInFindings = defineRequestState(() => ({ failuresOnRecord: false, outdatedHashVerified: false }));
+// Endpoints that check a password, and so count towards the account's throttle: sign-in names
+// the account in its body, the others act on the signed-in account.
+const PASSWORD_CHECKS = new Set(["/sign-in/email", "/change-password", "/delete-user"]);
 
-/** Checks a password; a correct one under an outdated hash is noted for the sign-in's after-hook. */
-async function verifyAndNoteOutdatedHash(input: { hash: string; password: string }): Promise<boolean> {
-  const valid = await verifyPasswordHash(input);
-  if (valid && needsRehash(input.hash)) (await signInFindings.get()).outdatedHashVerified = true;
-  return valid;
+/** Better Auth, and the local verifier of the JWTs it issues: made and kept together. */
+export interface AppAuth {
+  auth: Auth;
+  /** Resolves the user id of one of this app's valid JWTs, or null. */
+  verifyJwt: JwtVerifier;
 }
 
-/** Builds the Better Auth instance over `db`; tests build their own over a fresh database. */
-export function createAuth(db: Database, config: AuthConfig) {
+/** Builds the app's auth over `db`; tests build their own over a fresh database. */
+export function createAuth(db: Database, config: AuthConfig): AppAuth {
   const auth = createBetterAuth(db, config);
-  verifiers.set(
-    auth,
-    // Our own tokens only: issued by this app, for this app, whatever audience others mint for.
-    createJwtVerifier({ loadKeys: () => auth.api.getJwks(), issuer: config.baseURL, audience: config.baseURL }),
-  );
-  return auth;
+  // Our own tokens only: issued by this app, for this app, whatever audience others mint for.
+  const verifyJwt = createJwtVerifier({ loadKeys: () => auth.api.getJwks(), issuer: config.baseURL, audience: config.baseURL });
+  return { auth, verifyJwt };
 }
 
 function createBetterAuth(db: Database, config: AuthConfig) {
@@ -87,12 +80,14 @@ function createBetterAuth(db: Database, config: AuthConfig) {
     baseURL: config.baseURL,
     secret: config.secret,
     trustedOrigins: [...(config.trustedOrigins ?? [])],
-    database: withPreparedSessionLookup(drizzleAdapter(db, { provider: "pg", schema: authTables, transaction: true }), db),
+    database: drizzleAdapter(db, { provider: "pg", schema: authTables, transaction: true }),
+    // The app never calls it, and it would let a session holder test passwords unthrottled.
+    disabledPaths: ["/verify-password"],
     emailAndPassword: {
       enabled: true,
       minPasswordLength: PASSWORD_MIN_LENGTH,
       maxPasswordLength: PASSWORD_MAX_LENGTH,
-      password: { hash: hashPassword, verify: verifyAndNoteOutdatedHash },
+      password: { hash: hashPassword, verify: verifyPasswordHash },
     },
     user: {
       // Deleting an account needs the password (enforced below) and removes its tasks and
@@ -108,11 +103,16 @@ function createBetterAuth(db: Database, config: AuthConfig) {
       // In the database, so limits hold across instances and restarts.
       storage: "database",
       ...scaled(RATE_LIMITS.default),
-      customRules: Object.fromEntries(
-        Object.entries(RATE_LIMITS)
-          .filter(([path]) => path !== "default")
-          .map(([path, rule]) => [path, scaled(rule)]),
-      ),
+      customRules: {
+        ...Object.fromEntries(
+          Object.entries(RATE_LIMITS)
+            .filter(([path]) => path !== "default")
+            .map(([path, rule]) => [path, scaled(rule)]),
+        ),
+        // A backend that checks each of its requests' sessions here makes hundreds a second
+        // from one address; a session read reveals nothing without a valid token.
+        "/get-session": false,
+      },
     },
     advanced: {
       // Session and user in one query instead of two.
@@ -131,13 +131,20 @@ function createBetterAuth(db: Database, config: AuthConfig) {
         if (passwordField && typeof body[passwordField] === "string" && isCommonPassword(body[passwordField])) {
           throw new APIError("BAD_REQUEST", { message: COMMON_PASSWORD_MESSAGE, code: "PASSWORD_TOO_COMMON" });
         }
-        if (ctx.path === "/sign-in/email" && typeof body.email === "string") {
-          const { retryAfter: wait, failuresOnRecord } = await throttle.check(body.email);
-          (await signInFindings.get()).failuresOnRecord = failuresOnRecord;
+        if ((ctx.path === "/sign-up/email" || ctx.path === "/update-user") && typeof body.name === "string" && body.name.trim().length > NAME_MAX_LENGTH) {
+          throw new APIError("BAD_REQUEST", { message: `Use at most ${NAME_MAX_LENGTH} characters for your name.`, code: "NAME_TOO_LONG" });
+        }
+        if (ctx.path === "/delete-user" && (typeof body.password !== "string" || body.password === "")) {
+          throw new APIError("BAD_REQUEST", { message: "Enter your password to delete your account.", code: "PASSWORD_REQUIRED" });
+        }
+        if (PASSWORD_CHECKS.has(ctx.path)) {
+          const account = ctx.path === "/sign-in/email" ? body.email : (await getSessionFromCtx(ctx))?.user.email;
+          // Without an account to count against, Better Auth refuses the request itself.
+          const wait = typeof account === "string" ? await throttle.attempt(account) : 0;
           if (wait > 0) {
             throw new APIError(
               "TOO_MANY_REQUESTS",
-              { message: `Too many failed sign-ins for this account. Try again in ${wait} s.`, code: "ACCOUNT_THROTTLED" },
+              { message: `Too many failed password attempts for this account. Try again in ${wait} s.`, code: "ACCOUNT_THROTTLED" },
               { "retry-after": String(wait) },
             );
           }
@@ -146,27 +153,12 @@ function createBetterAuth(db: Database, config: AuthConfig) {
           // A new password ends every other session, whatever the client asked for.
           return { context: { body: { ...body, revokeOtherSessions: true } } };
         }
-        if (ctx.path === "/delete-user" && (typeof body.password !== "string" || body.password === "")) {
-          throw new APIError("BAD_REQUEST", { message: "Enter your password to delete your account.", code: "PASSWORD_REQUIRED" });
-        }
       }),
       after: createAuthMiddleware(async (ctx) => {
-        if (ctx.path !== "/sign-in/email") return;
-        const { email, password } = (ctx.body ?? {}) as { email?: unknown; password?: unknown };
-        if (typeof email !== "string" || typeof password !== "string") return;
-        const signedIn = ctx.context.newSession;
-        if (!signedIn) {
-          if (ctx.context.returned instanceof APIError && ctx.context.returned.statusCode === 401) {
-            await throttle.recordFailure(email);
-          }
-          return;
-        }
-        const findings = await signInFindings.get();
-        if (findings.failuresOnRecord) await throttle.reset(email);
-        // Upgrade a hash from before the switch to Argon2id (or to today's cost) while the password is at hand.
-        if (findings.outdatedHashVerified) {
-          await ctx.context.internalAdapter.updatePassword(signedIn.user.id, await hashPassword(password));
-        }
+        if (!PASSWORD_CHECKS.has(ctx.path) || ctx.context.returned instanceof APIError) return;
+        // The password was right: the account starts afresh.
+        const account = ctx.context.newSession?.user.email ?? ctx.context.session?.user.email;
+        if (account) await throttle.clear(account);
       }),
     },
     telemetry: { enabled: false },
@@ -201,31 +193,23 @@ function createBetterAuth(db: Database, config: AuthConfig) {
 
 export type Auth = ReturnType<typeof createBetterAuth>;
 
-const verifiers = new WeakMap<Auth, JwtVerifier>();
-
-/** The local JWT verifier (with its key cache) of an instance made by {@link createAuth}. */
-export function jwtVerifierOf(auth: Auth): JwtVerifier {
-  const verifier = verifiers.get(auth);
-  if (!verifier) throw new Error("this auth instance was not made by createAuth");
-  return verifier;
-}
-
-const globalForAuth = globalThis as typeof globalThis & { tasksAuth?: { db: Database; auth: Auth } };
+const globalForAuth = globalThis as typeof globalThis & { tasksAuth?: { db: Database; appAuth: AppAuth } };
 
 /**
- * The app's one Better Auth instance over the app's database, created on first use — and
- * again when the database module has replaced its pool after an outage.
+ * The app's one Better Auth instance (with its JWT verifier) over the app's database, created
+ * on first use — and again when the database module has replaced its pool after an outage.
+ * Kept beside the database on globalThis, which Next.js's bundles share.
  */
-export async function getAuth(): Promise<Auth> {
+export async function getAuth(): Promise<AppAuth> {
   const db = await getDb();
   if (globalForAuth.tasksAuth?.db !== db) {
-    const auth = createAuth(db, {
+    const appAuth = createAuth(db, {
       baseURL: appBaseUrl(),
       secret: authSecret(),
       trustedOrigins: trustedOrigins(),
       rateLimit: { enabled: env.NODE_ENV === "production", multiplier: env.RATE_LIMIT_MULTIPLIER },
     });
-    globalForAuth.tasksAuth = { db, auth };
+    globalForAuth.tasksAuth = { db, appAuth };
   }
-  return globalForAuth.tasksAuth.auth;
+  return globalForAuth.tasksAuth.appAuth;
 }

@@ -12,15 +12,16 @@ import { logError, runWithRequestId } from "@/server/log";
 
 /**
  * Better Auth's handler, with a request id on the response and on every line it logs, and
- * a 503 instead of a hang or a 500 when the database cannot be reached.
+ * a 503 instead of a hang or a 500 when the database cannot be reached. No answer is
+ * cacheable: they carry sessions, tokens and personal data.
  */
 async function handleAuthRequest(request: Request): Promise<Response> {
   const requestId = randomUUID();
-  const headers = new Headers({ "x-request-id": requestId });
+  const headers = new Headers({ "x-request-id": requestId, "cache-control": "no-store" });
   let response: Response;
   try {
     // The auth instance is created on the first request, so building the app opens no database.
-    response = await runWithRequestId(requestId, () => withDeadline((async () => (await getAuth()).handler(request))()));
+    response = await runWithRequestId(requestId, () => withDeadline((async () => (await getAuth()).auth.handler(request))()));
   } catch (error) {
     if (!isDatabaseUnavailable(error)) throw error;
     discardUnreachablePool();
@@ -32,14 +33,11 @@ async function handleAuthRequest(request: Request): Promise<Response> {
     );
   }
   response.headers.forEach((value, name) => {
-    if (name !== "set-cookie") headers.set(name, value);
+    if (name !== "set-cookie" && name !== "cache-control") headers.set(name, value);
   });
   for (const cookie of response.headers.getSetCookie()) headers.append("set-cookie", cookie);
   return withRetryAfter(new Response(response.body, { status: response.status, statusText: response.statusText, headers }));
 }
 
-/**
- * `/api/auth/*`: `handle` for GET and POST, `preflight` for OPTIONS. The route handler
- * serves them inside Next.js; the production server's auth process serves the same two.
- */
+/** `/api/auth/*`: `handle` for GET and POST, `preflight` for OPTIONS. */
 export const authRoute = withCors(configuredOriginPolicy, handleAuthRequest);

@@ -7,11 +7,11 @@ import type { Database } from "@/server/db";
 import { signInThrottle } from "@/server/db/schema/tasks";
 
 export interface SignInThrottleOptions {
-  /** Failures allowed before attempts on the account are slowed. */
+  /** Password checks allowed before attempts on the account are slowed. */
   freeFailures: number;
   /** The longest wait between attempts: the owner is slowed, never locked out. */
   maxDelaySeconds: number;
-  /** Failures older than this are forgotten. */
+  /** Attempts older than this are forgotten. */
   windowSeconds: number;
 }
 
@@ -20,55 +20,48 @@ export const DEFAULT_SIGN_IN_THROTTLE: SignInThrottleOptions = { freeFailures: 5
 const accountKey = (email: string) => createHash("sha256").update(email.trim().toLowerCase()).digest("base64url");
 
 /**
- * Slows password guessing against one account from many addresses. After `freeFailures`
- * failed sign-ins, each further attempt must wait twice as long as the last (1 s, 2 s, 4 s …)
- * up to `maxDelaySeconds` after the latest failure. A success clears the count. Unknown
- * emails are counted the same way, so the throttle does not reveal which accounts exist.
+ * Slows password guessing against one account, from any number of addresses and requests at
+ * once. Every password check is counted as a failure *before* it runs, in the same statement
+ * that decides whether it may run, so parallel guesses cannot slip past a read-then-write
+ * race; a success then clears the count. After `freeFailures` checks, each further one must
+ * wait 1 s, 2 s, 4 s … up to `maxDelaySeconds` after the previous one. Unknown emails are
+ * counted the same way, so the throttle does not reveal which accounts exist.
  */
 export function createSignInThrottle(db: Database, options: SignInThrottleOptions = DEFAULT_SIGN_IN_THROTTLE) {
+  const { freeFailures, maxDelaySeconds, windowSeconds } = options;
+  const stale = sql`${signInThrottle.lastFailureAt} < now() - make_interval(secs => ${windowSeconds})`;
+  const nextAllowedAt = sql`${signInThrottle.lastFailureAt}
+    + make_interval(secs => least(power(2, ${signInThrottle.failures} - ${freeFailures}), ${maxDelaySeconds}))`;
+
   return {
     /**
-     * Seconds the next attempt on this account must wait (0: it may go ahead), and whether
-     * failures are on record at all — only then does a success need to clear them.
+     * Counts a password check for this account: 0 when it may go ahead, otherwise the seconds
+     * until it may (and then nothing is counted).
      */
-    async check(email: string): Promise<{ retryAfter: number; failuresOnRecord: boolean }> {
-      const [row] = await db
-        .select({ failures: signInThrottle.failures, lastFailureAt: signInThrottle.lastFailureAt })
-        .from(signInThrottle)
-        .where(eq(signInThrottle.accountKey, accountKey(email)));
-      if (!row) return { retryAfter: 0, failuresOnRecord: false };
-      return { retryAfter: waitAfter(row, options), failuresOnRecord: true };
-    },
-
-    async recordFailure(email: string): Promise<void> {
-      await db
+    async attempt(email: string): Promise<number> {
+      const key = accountKey(email);
+      const counted = await db
         .insert(signInThrottle)
-        .values({ accountKey: accountKey(email), failures: 1, lastFailureAt: sql`now()` })
+        .values({ accountKey: key, failures: 1, lastFailureAt: sql`now()` })
         .onConflictDoUpdate({
           target: signInThrottle.accountKey,
-          set: {
-            failures: sql`case when ${signInThrottle.lastFailureAt} < now() - make_interval(secs => ${options.windowSeconds})
-              then 1 else ${signInThrottle.failures} + 1 end`,
-            lastFailureAt: sql`now()`,
-          },
-        });
+          set: { failures: sql`case when ${stale} then 1 else ${signInThrottle.failures} + 1 end`, lastFailureAt: sql`now()` },
+          setWhere: sql`${stale} or ${signInThrottle.failures} < ${freeFailures} or ${nextAllowedAt} <= now()`,
+        })
+        .returning({ failures: signInThrottle.failures });
+      if (counted.length > 0) return 0;
+      const [row] = await db
+        .select({ wait: sql<number>`ceil(extract(epoch from ${nextAllowedAt} - now()))::int` })
+        .from(signInThrottle)
+        .where(eq(signInThrottle.accountKey, key));
+      return Math.max(1, row?.wait ?? 1);
     },
 
-    async reset(email: string): Promise<void> {
+    /** After a correct password: the account starts afresh. */
+    async clear(email: string): Promise<void> {
       await db.delete(signInThrottle).where(eq(signInThrottle.accountKey, accountKey(email)));
     },
   };
-}
-
-function waitAfter(
-  { failures, lastFailureAt }: { failures: number; lastFailureAt: Date },
-  options: SignInThrottleOptions,
-): number {
-  if (failures < options.freeFailures) return 0;
-  const sinceLastFailure = (Date.now() - lastFailureAt.getTime()) / 1000;
-  if (sinceLastFailure > options.windowSeconds) return 0;
-  const delay = Math.min(2 ** (failures - options.freeFailures), options.maxDelaySeconds);
-  return Math.max(0, Math.ceil(delay - sinceLastFailure));
 }
 
 export type SignInThrottle = ReturnType<typeof createSignInThrottle>;
