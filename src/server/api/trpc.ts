@@ -2,6 +2,7 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 
 import { initTRPC, TRPCError } from "@trpc/server";
+import superjson from "superjson";
 import * as z from "zod";
 
 import { env } from "@/env";
@@ -12,7 +13,6 @@ import { discardUnreachablePool, getDb, type Database } from "@/server/db";
 import { isDatabaseUnavailable } from "@/server/db/errors";
 import { createTaskRepository } from "@/server/tasks/task-repository";
 
-import { transformer } from "./transformer";
 import { createWriteLimiter, RetryLater, type WriteLimiter } from "./write-limiter";
 
 export interface InnerContextOptions {
@@ -64,7 +64,7 @@ export async function createTRPCContext(opts: { headers: Headers; requestId?: st
 }
 
 const t = initTRPC.context<TRPCContext>().create({
-  transformer,
+  transformer: superjson,
   isDev: env.NODE_ENV === "development",
   errorFormatter({ shape, error, ctx }) {
     const zodError = error.cause instanceof z.ZodError ? error.cause : null;

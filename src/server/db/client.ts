@@ -10,7 +10,6 @@ import postgres from "postgres";
 
 import { migratePglite, migratePostgres } from "./migrate";
 import { lockDataDir } from "./pglite-lock";
-import { withPreparedStatements } from "./prepared-statements";
 import * as schema from "./schema";
 
 export type Schema = typeof schema;
@@ -52,7 +51,7 @@ export function connectPostgres(url: string, options: PostgresPoolOptions = {}):
     connection: { application_name: "tasks", statement_timeout: 10_000 },
   });
   return {
-    db: drizzlePostgres(withPreparedStatements(client), drizzleConfig(options)),
+    db: drizzlePostgres(client, drizzleConfig(options)),
     driver: "postgres",
     migrate: () => migratePostgres(url),
     close: () => client.end({ timeout: 5 }),

@@ -6,7 +6,7 @@ import { tasks } from "@/server/db/schema/tasks";
 import type { TaskStatus } from "@/lib/validators/task";
 
 import { encodeCursor, type TaskCursor } from "./cursor";
-import { queryAsUser, runAsUser } from "./user-scope";
+import { runAsUser } from "./user-scope";
 
 // Always say which columns leave the database: the owner's id never does.
 const taskColumns = {
@@ -86,7 +86,7 @@ export function createTaskRepository(
 
   return {
     async list({ status, search, limit, cursor }: ListTasksOptions): Promise<TaskPage> {
-      const rows = await queryAsUser(db, userId, (tx) =>
+      const rows = await runAsUser(db, userId, (tx) =>
         tx
           .select(taskColumns)
           .from(tasks)
@@ -100,7 +100,7 @@ export function createTaskRepository(
     },
 
     async getById(id: string): Promise<Task | null> {
-      const [task] = await queryAsUser(db, userId, (tx) =>
+      const [task] = await runAsUser(db, userId, (tx) =>
         tx
           .select(taskColumns)
           .from(tasks)
@@ -159,7 +159,7 @@ export function createTaskRepository(
     },
 
     async remove(id: string): Promise<{ id: string } | null> {
-      const [removed] = await queryAsUser(db, userId, (tx) =>
+      const [removed] = await runAsUser(db, userId, (tx) =>
         tx
           .delete(tasks)
           .where(and(owned, eq(tasks.id, id)))
@@ -169,7 +169,7 @@ export function createTaskRepository(
     },
 
     async stats(): Promise<TaskStats> {
-      const [counts] = await queryAsUser(db, userId, (tx) =>
+      const [counts] = await runAsUser(db, userId, (tx) =>
         tx
           .select({
             total: sql<number>`count(*)::int`,
