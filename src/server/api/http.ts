@@ -3,9 +3,6 @@ import { randomUUID } from "node:crypto";
 
 import { TRPCError } from "@trpc/server";
 import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
-import { getHTTPStatusCodeFromError } from "@trpc/server/http";
-import { TRPC_ERROR_CODES_BY_KEY } from "@trpc/server/rpc";
-import superjson from "superjson";
 
 import { isAllowedOrigin, type OriginPolicy } from "@/server/http/origins";
 import { logError, runWithRequestId } from "@/server/log";
@@ -35,16 +32,18 @@ export async function handleTRPCRequest(req: Request, createContext: ContextFact
 }
 
 async function serve(req: Request, createContext: ContextFactory, origins: OriginPolicy, requestId: string): Promise<Response> {
-  const refusal = refuseUnsafeWrite(req, origins);
-  if (refusal) return errorResponse(refusal, requestId);
-  const bounded = await withBoundedBody(req);
-  if (bounded instanceof TRPCError) return errorResponse(bounded, requestId);
+  // A refused request reaches tRPC without its body, and its context throws the refusal, so
+  // the error is shaped like every other (errorFormatter) and nothing else runs.
+  const checked = refuseUnsafeWrite(req, origins) ?? (await withBoundedBody(req));
   return fetchRequestHandler({
     endpoint: "/api/trpc",
-    req: bounded,
+    req: checked instanceof TRPCError ? withoutBody(req) : checked,
     router: appRouter,
     maxBatchSize: MAX_BATCH_SIZE,
-    createContext: () => createContext({ headers: req.headers, requestId }),
+    createContext: async () => {
+      if (checked instanceof TRPCError) throw checked;
+      return createContext({ headers: req.headers, requestId });
+    },
     onError({ error, path, type }) {
       if (LOGGED_CODES.has(error.code)) {
         logError("trpc.error", { requestId, path, type, code: error.code }, error.cause ?? error);
@@ -81,15 +80,8 @@ function refuseUnsafeWrite(req: Request, origins: OriginPolicy): TRPCError | nul
   return allowed ? null : new TRPCError({ code: "FORBIDDEN", message: "Cross-site request refused." });
 }
 
-/** A tRPC-shaped (superjson) error response, for requests refused before tRPC sees them. */
-function errorResponse(error: TRPCError, requestId: string): Response {
-  const httpStatus = getHTTPStatusCodeFromError(error);
-  const body = superjson.serialize({
-    message: error.message,
-    code: TRPC_ERROR_CODES_BY_KEY[error.code],
-    data: { code: error.code, httpStatus, requestId, zodError: null },
-  });
-  return Response.json({ error: body }, { status: httpStatus, headers: { "x-request-id": requestId, "cache-control": "no-store" } });
+function withoutBody(req: Request): Request {
+  return new Request(req.url, { method: req.method, headers: req.headers });
 }
 
 /**
