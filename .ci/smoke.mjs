@@ -67,7 +67,7 @@ const env = {
   ...(databaseUrl ? { DATABASE_URL: databaseUrl } : { PGLITE_DATA_DIR: join(dataParent, "pglite") }),
 };
 // What `npm start` runs, started directly so the pid (for SIGTERM) is the server's own.
-const server = spawn(process.execPath, ["--import", "tsx", "src/server/main.ts"], {
+const server = spawn(process.execPath, [".next/tasks-server.mjs"], {
   env,
   stdio: ["ignore", "inherit", "inherit"],
 });

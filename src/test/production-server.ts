@@ -10,7 +10,8 @@ import postgres from "postgres";
 import { withDatabase } from "./postgres-url";
 
 const root = process.cwd();
-const nextBin = join(root, "node_modules", ".bin", "next");
+/** What `npm start` runs: the server entry, which `npm run build` compiles after the app. */
+export const SERVER_ENTRY = ".next/tasks-server.mjs";
 
 // Everything `next build` reads. Tests and test helpers are left out: changing them
 // changes no byte of the build.
@@ -67,7 +68,7 @@ export async function ensureProductionBuild(log: (message: string) => void = con
     const staleness = staleBuildReason();
     if (staleness) {
       log(`Building the app for the tests (${staleness})…`);
-      await run(nextBin, ["build"], { ...productionEnv(), NEXT_TELEMETRY_DISABLED: "1" });
+      await run("npm", ["run", "build"], { ...productionEnv(), NEXT_TELEMETRY_DISABLED: "1" });
     }
   } finally {
     rmSync(lockPath, { force: true });
@@ -152,7 +153,7 @@ export async function startProductionServer(options: ProductionServerOptions = {
 
   const secret = `test-server-secret-${randomBytes(16).toString("hex")}`;
   // What `npm start` runs, started directly (not through npm) so the pid is the server's own.
-  const server = spawn(process.execPath, ["--import", "tsx", "src/server/main.ts"], {
+  const server = spawn(process.execPath, [SERVER_ENTRY], {
     cwd: root,
     env: {
       ...productionEnv(),
