@@ -14,7 +14,7 @@ import { testDriver } from "@/test/database";
 
 import { decodeCursor } from "./cursor";
 import { createTaskRepository, type TaskRepository } from "./task-repository";
-import { runAsUser, type UserScopedDatabase } from "./user-scope";
+import { runAsUser, type UserScopedDatabase } from "./task-repository";
 
 /**
  * Every query the repository runs must find its rows through an index, or the task list

@@ -2,11 +2,26 @@ import "server-only";
 import { and, desc, eq, ilike, sql, type SQL } from "drizzle-orm";
 
 import type { Database } from "@/server/db";
-import { tasks } from "@/server/db/schema/tasks";
+import { tasks, tasksRole } from "@/server/db/schema/tasks";
 import type { TaskStatus } from "@/lib/validators/task";
 
 import { encodeCursor, type TaskCursor } from "./cursor";
-import { runAsUser } from "./user-scope";
+
+/** The handle the repository queries through: a transaction bound to one user. */
+export type UserScopedDatabase = Pick<Database, "select" | "insert" | "update" | "delete" | "execute">;
+
+/**
+ * Runs `work` in a transaction as the restricted `tasks_app` role with `app.user_id`
+ * bound to `userId`, so PostgreSQL itself (privileges and row-level security) confines
+ * every query to that user's tasks, whatever the query says. Both settings are local to the
+ * transaction, so a pooled connection never keeps them.
+ */
+export function runAsUser<T>(db: Database, userId: string, work: (tx: UserScopedDatabase) => PromiseLike<T>): Promise<T> {
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`select set_config('role', ${tasksRole.name}, true), set_config('app.user_id', ${userId}, true)`);
+    return work(tx);
+  });
+}
 
 // Always say which columns leave the database: the owner's id never does.
 const taskColumns = {

@@ -7,7 +7,7 @@ import { tasks, tasksRole } from "@/server/db/schema/tasks";
 import { createTestApp, type TestApp, type TestUser } from "@/test/app";
 import { testDriver } from "@/test/database";
 
-import { runAsUser } from "./user-scope";
+import { runAsUser } from "./task-repository";
 
 /**
  * What PostgreSQL itself guarantees, whatever a query through the repository's handle says.
