@@ -9,7 +9,6 @@ import { parseArgs } from "node:util";
 
 import type autocannon from "autocannon";
 
-import { processTree } from "@/test/process-tree";
 import { ensureProductionBuild, signUpOverHttp, startProductionServer } from "@/test/production-server";
 
 import { errorsOf, formatTable, sendLoad, timedRun, type Row } from "./measure";
@@ -209,7 +208,6 @@ async function main(options: ReturnType<typeof parseOptions>, signal: AbortSigna
       if (errorsOf(row) > 0) console.error(`bench: ${scenario.name}: answers by status: ${JSON.stringify(row.runs.map((run) => run.statusCodes))}`);
       rows.push(row);
     }
-    console.log(`bench: server process tree at the end: ${processTree(server.pid).length} processes`);
     return rows;
   } catch (error) {
     if (!signal.aborted) console.error(`bench: server output (last lines):\n${server.output().slice(-3000)}`);
@@ -257,6 +255,7 @@ try {
     process.exitCode = 1;
   }
 } catch (error) {
-  console.error(`bench: ${interrupt.signal.aborted ? "interrupted" : "failed"}: ${error instanceof Error ? error.stack : String(error)}`);
+  if (interrupt.signal.aborted) console.error("bench: interrupted; nothing left running");
+  else console.error(`bench: failed: ${error instanceof Error ? error.stack : String(error)}`);
   process.exitCode = interrupt.signal.aborted ? 130 : 1;
 }
