@@ -29,7 +29,7 @@ export interface PrivatePostgresOptions {
   binDir?: string;
   /**
    * Gets the steps that stop the server and remove its directory, each as soon as there is
-   * something to undo (the bench's `Cleanup` is one).
+   * something to undo (the fault run keeps a list of them).
    */
   cleanup: { defer(description: string, step: () => Promise<void> | void): void };
 }
