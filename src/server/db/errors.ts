@@ -53,3 +53,8 @@ export function isDatabaseUnavailable(error: unknown): boolean {
 export function isDataException(error: unknown): boolean {
   return causeChain(error).some((current) => /^22[0-9A-Z]{3}$/.test(String(codeOf(current))));
 }
+
+/** Whether PostgreSQL refused a row whose foreign key points at no row (SQLSTATE 23503). */
+export function isForeignKeyViolation(error: unknown): boolean {
+  return causeChain(error).some((current) => codeOf(current) === "23503");
+}
