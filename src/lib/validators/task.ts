@@ -53,13 +53,16 @@ export const taskStatusSchema = z.enum(["all", "active", "completed"], {
   error: "Status must be one of all, active or completed",
 });
 
-export const taskIdInput = z.strictObject({ id: taskIdSchema });
+// Zod's own message for a missing or non-object input names JavaScript's types ("received undefined").
+const objectInput = { error: (issue: z.core.$ZodRawIssue) => (issue.code === "invalid_type" ? "Input must be an object" : undefined) };
+
+export const taskIdInput = z.strictObject({ id: taskIdSchema }, objectInput);
 
 export const createTaskInput = z.strictObject({
   title: taskTitleSchema,
   description: taskDescriptionSchema.optional(),
   dueAt: taskDueAtSchema.optional(),
-});
+}, objectInput);
 
 export const updateTaskInput = z
   .strictObject({
@@ -74,7 +77,7 @@ export const updateTaskInput = z
       .min(1, { error: "Expected version must be at least 1" })
       .max(TASK_VERSION_MAX, { error: `Expected version must be at most ${TASK_VERSION_MAX}` })
       .optional(),
-  })
+  }, objectInput)
   .refine(
     (patch) =>
       patch.title !== undefined ||
@@ -99,7 +102,7 @@ export const listTasksFilters = z.strictObject({
     .min(1, { error: "Limit must be at least 1" })
     .max(TASK_PAGE_MAX_SIZE, { error: `Limit must be at most ${TASK_PAGE_MAX_SIZE}` })
     .default(TASK_PAGE_DEFAULT_SIZE),
-});
+}, objectInput);
 
 export type TaskStatus = z.infer<typeof taskStatusSchema>;
 export type CreateTaskInput = z.input<typeof createTaskInput>;

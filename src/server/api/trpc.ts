@@ -74,7 +74,9 @@ const t = initTRPC.context<TRPCContext>().create({
         ? describeInvalidInput(zodError)
         : error.code === "INTERNAL_SERVER_ERROR" && env.NODE_ENV !== "development"
           ? "Something went wrong on our side. Try again; if it keeps happening, quote the request id."
-          : shape.message,
+          : echoesUndecodableInput(error)
+            ? UNDECODABLE_INPUT
+            : shape.message,
       data: {
         ...shape.data,
         zodError: zodError ? z.flattenError(zodError) : null,
@@ -132,6 +134,16 @@ function databaseUnavailable(cause: unknown): TRPCError {
     message: "The service is temporarily unavailable. Try again in a few seconds.",
     cause,
   });
+}
+
+const UNDECODABLE_INPUT = `Invalid input: send superjson's JSON, {"json": …, "meta"?: …} (a batch: {"0": {"json": …}, …}).`;
+
+/**
+ * tRPC answers input it cannot decode (bad JSON, superjson's decoder throwing) with BAD_REQUEST
+ * and the exception's own text, such as "Maximum call stack size exceeded".
+ */
+function echoesUndecodableInput(error: TRPCError): boolean {
+  return (error.code === "BAD_REQUEST" || error.code === "PARSE_ERROR") && error.message === error.cause?.message;
 }
 
 function describeInvalidInput(error: z.ZodError): string {
