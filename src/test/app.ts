@@ -1,4 +1,4 @@
-import { createAuth, type Auth, type AuthConfig } from "@/server/auth/auth";
+import { createAuth, type AppAuth, type Auth, type AuthConfig } from "@/server/auth/auth";
 import type { DatabaseOptions } from "@/server/db/client";
 import { handleTRPCRequest } from "@/server/api/http";
 import { createCaller } from "@/server/api/root";
@@ -21,6 +21,8 @@ export interface TestUser {
 
 export interface TestApp extends TestDatabase {
   auth: Auth;
+  /** Better Auth with its JWT verifier, as the API's context takes them. */
+  appAuth: AppAuth;
   /** Signs a new user up through Better Auth and returns their session. */
   signUp(overrides?: { name?: string; email?: string; password?: string }): Promise<TestUser>;
   /** A tRPC caller acting with `headers` (none: signed out). */
@@ -57,6 +59,7 @@ export async function createTestApp(options: DatabaseOptions & { auth?: Partial<
   return {
     ...database,
     auth,
+    appAuth,
     signUp,
     caller: (headers = new Headers()) =>
       createCaller(createInnerTRPCContext({ db: database.db, auth: appAuth, headers })),

@@ -10,6 +10,8 @@ export const TASK_DESCRIPTION_MAX_LENGTH = 10_000;
 export const TASK_SEARCH_MAX_LENGTH = 200;
 export const TASK_PAGE_MAX_SIZE = 100;
 export const TASK_PAGE_DEFAULT_SIZE = 50;
+/** `version` is a PostgreSQL integer (int4). */
+export const TASK_VERSION_MAX = 2_147_483_647;
 
 const hasNoNul = (value: string) => !value.includes("\u0000");
 
@@ -32,19 +34,35 @@ export const taskDescriptionSchema = z
   .transform((value) => (value.trim() === "" ? null : value))
   .nullable();
 
-export const taskDueAtSchema = z.date({ error: "Due date must be a valid date" }).nullable();
+/**
+ * The dates the API takes: years 1000–9999, UTC. JavaScript and PostgreSQL each hold more, but
+ * not the same more (PostgreSQL has no year 0 and nothing before 4713 BC), and drizzle reads a
+ * timestamp back with `new Date(text)`, which takes years below 100 for 19xx or 20xx.
+ */
+export const EARLIEST_DATE = new Date("1000-01-01T00:00:00.000Z");
+export const LATEST_DATE = new Date("9999-12-31T23:59:59.999Z");
+const dateRange = "between 1000-01-01 and 9999-12-31 (UTC)";
+
+export const taskDueAtSchema = z
+  .date({ error: "Due date must be a valid date" })
+  .min(EARLIEST_DATE, { error: `Due date must be ${dateRange}` })
+  .max(LATEST_DATE, { error: `Due date must be ${dateRange}` })
+  .nullable();
 
 export const taskStatusSchema = z.enum(["all", "active", "completed"], {
   error: "Status must be one of all, active or completed",
 });
 
-export const taskIdInput = z.strictObject({ id: taskIdSchema });
+// Zod's own message for a missing or non-object input names JavaScript's types ("received undefined").
+const objectInput = { error: (issue: z.core.$ZodRawIssue) => (issue.code === "invalid_type" ? "Input must be an object" : undefined) };
+
+export const taskIdInput = z.strictObject({ id: taskIdSchema }, objectInput);
 
 export const createTaskInput = z.strictObject({
   title: taskTitleSchema,
   description: taskDescriptionSchema.optional(),
   dueAt: taskDueAtSchema.optional(),
-});
+}, objectInput);
 
 export const updateTaskInput = z
   .strictObject({
@@ -57,8 +75,9 @@ export const updateTaskInput = z
       .number({ error: "Expected version must be a number" })
       .int({ error: "Expected version must be a whole number" })
       .min(1, { error: "Expected version must be at least 1" })
+      .max(TASK_VERSION_MAX, { error: `Expected version must be at most ${TASK_VERSION_MAX}` })
       .optional(),
-  })
+  }, objectInput)
   .refine(
     (patch) =>
       patch.title !== undefined ||
@@ -83,7 +102,7 @@ export const listTasksFilters = z.strictObject({
     .min(1, { error: "Limit must be at least 1" })
     .max(TASK_PAGE_MAX_SIZE, { error: `Limit must be at most ${TASK_PAGE_MAX_SIZE}` })
     .default(TASK_PAGE_DEFAULT_SIZE),
-});
+}, objectInput);
 
 export type TaskStatus = z.infer<typeof taskStatusSchema>;
 export type CreateTaskInput = z.input<typeof createTaskInput>;

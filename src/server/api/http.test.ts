@@ -28,10 +28,12 @@ interface ErrorShape {
   data: { code: string; httpStatus: number; requestId: string | null; zodError: unknown; stack?: string };
 }
 
-/** The error of a (superjson-encoded) tRPC error response. */
+type ErrorBody = { error: Parameters<typeof superjson.deserialize>[0] };
+
+/** The error of a (superjson-encoded) tRPC error response; of a batch, the first call's. */
 async function errorOf(response: Response): Promise<ErrorShape> {
-  const body = (await response.json()) as { error: Parameters<typeof superjson.deserialize>[0] };
-  return superjson.deserialize<ErrorShape>(body.error);
+  const body = (await response.json()) as ErrorBody | ErrorBody[];
+  return superjson.deserialize<ErrorShape>((Array.isArray(body) ? body[0]! : body).error);
 }
 
 function send(
@@ -170,4 +172,46 @@ test("a mutation that is not JSON is refused with 415 before it runs", async () 
   );
   expect(response.status).toBe(415);
   expect((await app.caller(alice.headers).task.list({ search: "smuggled" })).items).toEqual([]);
+});
+
+/** A raw (not superjson-encoded by us) `input` for a GET, or body for a POST. */
+function sendRaw(procedure: string, raw: string, method: "GET" | "POST"): Promise<Response> {
+  const url = new URL(`/api/trpc/${procedure}`, TEST_BASE_URL);
+  const headers = new Headers(alice.headers);
+  if (method === "GET") url.searchParams.set("input", raw);
+  else headers.set("content-type", "application/json");
+  return app.handle(new Request(url, { method, headers, body: method === "POST" ? raw : undefined }));
+}
+
+const deeplyNested = (depth: number) => `${"[".repeat(depth)}${"]".repeat(depth)}`;
+
+test.each([
+  ["null", "task.list", "null", "GET"],
+  ["a batch call's null input", "task.list?batch=1", '{"0":null}', "GET"],
+  ["annotations nested 40,000 deep", "task.create", `{"json":{},"meta":{"values":${deeplyNested(40_000)}}}`, "POST"],
+  ["an annotation that is not a list", "task.create", '{"json":{"title":"x"},"meta":{"values":{"title":"Date"}}}', "POST"],
+  ["a map annotation on a number", "task.create", '{"json":{"title":1},"meta":{"values":{"title":["map"]}}}', "POST"],
+  ["an unknown class", "task.create", '{"json":{"title":"x"},"meta":{"values":{"title":[["class","X"]]}}}', "POST"],
+  ["text that is not JSON", "task.list", "{nope", "GET"],
+] as const)("regression: undecodable input (%s) is a 400 saying what to send, not the decoder's exception", async (_label, procedure, raw, method) => {
+  const response = await sendRaw(procedure, raw, method);
+  expect(response.status).toBe(400);
+  const text = await response.clone().text();
+  expect(text).not.toMatch(/Cannot |undefined|stack|property|is not|Unexpected|class/);
+  expect((await errorOf(response)).message).toBe(
+    `Invalid input: send superjson's JSON, {"json": …, "meta"?: …} (a batch: {"0": {"json": …}, …}).`,
+  );
+});
+
+test("messages written for the caller still come through", async () => {
+  const missing = await send(app, "task.byId", { input: { id: "0b7e2a3c-5d1f-4e8a-9c6b-2f4d8e1a7b90" }, headers: alice.headers });
+  expect((await errorOf(missing)).message).toBe("Task not found.");
+  const badCursor = await send(app, "task.list", { input: { cursor: "nope" }, headers: alice.headers });
+  expect((await errorOf(badCursor)).message).toBe("Invalid input: cursor: Invalid cursor: pass the nextCursor of a previous page");
+  const notJson = await app.handle(
+    new Request(new URL("/api/trpc/task.create", TEST_BASE_URL), { method: "POST", headers: { "content-type": "text/plain" }, body: "{}" }),
+  );
+  expect((await errorOf(notJson)).message).toBe("Send mutations as application/json.");
+  const batchNotObject = await sendRaw("task.list?batch=1", "[1]", "GET");
+  expect((await errorOf(batchNotObject)).message).toBe('"input" needs to be an object when doing a batch call');
 });

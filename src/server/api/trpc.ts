@@ -10,7 +10,7 @@ import { getAuth, type AppAuth } from "@/server/auth/auth";
 import { resolveCaller, resolveSession, type Caller, type ResolvedSession } from "@/server/auth/session";
 import { DeadlineExceeded, withDeadline } from "@/server/deadline";
 import { discardUnreachablePool, getDb, type Database } from "@/server/db";
-import { isDatabaseUnavailable } from "@/server/db/errors";
+import { isDatabaseUnavailable, isDataException } from "@/server/db/errors";
 import { createTaskRepository } from "@/server/tasks/task-repository";
 
 import { createWriteLimiter, RetryLater, type WriteLimiter } from "./write-limiter";
@@ -74,7 +74,9 @@ const t = initTRPC.context<TRPCContext>().create({
         ? describeInvalidInput(zodError)
         : error.code === "INTERNAL_SERVER_ERROR" && env.NODE_ENV !== "development"
           ? "Something went wrong on our side. Try again; if it keeps happening, quote the request id."
-          : shape.message,
+          : echoesUndecodableInput(error)
+            ? UNDECODABLE_INPUT
+            : shape.message,
       data: {
         ...shape.data,
         zodError: zodError ? z.flattenError(zodError) : null,
@@ -89,18 +91,22 @@ export const createCallerFactory = t.createCallerFactory;
 
 /**
  * A database that cannot be reached, or does not answer within the deadline, is a temporary
- * outage (503), not a server bug or a sign-out.
+ * outage (503), not a server bug or a sign-out. A value it refuses (one validation let
+ * through) is the caller's error (400), told without the database's words.
  */
-const databaseAvailability = t.middleware(async ({ next }) => {
+const databaseErrors = t.middleware(async ({ next }) => {
   const result = await withDeadline(next()).catch((error: unknown) => {
     throw error instanceof DeadlineExceeded ? databaseUnavailable(error) : error;
   });
   if (!result.ok && isDatabaseUnavailable(result.error)) throw databaseUnavailable(result.error);
+  if (!result.ok && isDataException(result.error)) {
+    throw new TRPCError({ code: "BAD_REQUEST", message: "Invalid input: a value is malformed or out of range.", cause: result.error });
+  }
   return result;
 });
 
 /** A procedure anyone may call. */
-export const publicProcedure = t.procedure.use(databaseAvailability);
+export const publicProcedure = t.procedure.use(databaseErrors);
 
 /** A procedure for signed-in callers: `ctx.user` is the caller and `ctx.tasks` their task repository. */
 export const protectedProcedure = publicProcedure.use(async ({ ctx, type, next }) => {
@@ -128,6 +134,16 @@ function databaseUnavailable(cause: unknown): TRPCError {
     message: "The service is temporarily unavailable. Try again in a few seconds.",
     cause,
   });
+}
+
+const UNDECODABLE_INPUT = `Invalid input: send superjson's JSON, {"json": …, "meta"?: …} (a batch: {"0": {"json": …}, …}).`;
+
+/**
+ * tRPC answers input it cannot decode (bad JSON, superjson's decoder throwing) with BAD_REQUEST
+ * and the exception's own text, such as "Maximum call stack size exceeded".
+ */
+function echoesUndecodableInput(error: TRPCError): boolean {
+  return (error.code === "BAD_REQUEST" || error.code === "PARSE_ERROR") && error.message === error.cause?.message;
 }
 
 function describeInvalidInput(error: z.ZodError): string {

@@ -1,6 +1,8 @@
 import "server-only";
 import * as z from "zod";
 
+import { EARLIEST_DATE, LATEST_DATE } from "@/lib/validators/task";
+
 /** A position in the newest-first task order: the last item of the previous page. */
 export interface TaskCursor {
   createdAt: Date;
@@ -14,12 +16,14 @@ export function encodeCursor({ createdAt, id }: TaskCursor): string {
   return Buffer.from(JSON.stringify([createdAt.toISOString(), id])).toString("base64url");
 }
 
+/** The cursor, if it is exactly what {@link encodeCursor} makes of a time in the API's date range. */
 export function decodeCursor(cursor: string): TaskCursor | null {
   try {
     const parsed = cursorPayload.safeParse(JSON.parse(Buffer.from(cursor, "base64url").toString("utf8")));
     if (!parsed.success) return null;
-    const [createdAt, id] = parsed.data;
-    return { createdAt: new Date(createdAt), id };
+    const decoded = { createdAt: new Date(parsed.data[0]), id: parsed.data[1] };
+    if (!(decoded.createdAt >= EARLIEST_DATE && decoded.createdAt <= LATEST_DATE)) return null;
+    return encodeCursor(decoded) === cursor ? decoded : null;
   } catch {
     return null;
   }

@@ -2,6 +2,7 @@ import "server-only";
 import { and, desc, eq, ilike, sql, type SQL } from "drizzle-orm";
 
 import type { Database } from "@/server/db";
+import { isForeignKeyViolation } from "@/server/db/errors";
 import { tasks, tasksRole } from "@/server/db/schema/tasks";
 import type { TaskStatus } from "@/lib/validators/task";
 
@@ -40,7 +41,10 @@ export type Task = Omit<typeof tasks.$inferSelect, "userId">;
 /** The most tasks one account may hold. */
 export const TASK_QUOTA = 10_000;
 
-export type CreateTaskResult = { status: "created"; task: Task } | { status: "quota_exceeded"; quota: number };
+export type CreateTaskResult =
+  | { status: "created"; task: Task }
+  | { status: "quota_exceeded"; quota: number }
+  | { status: "account_gone" };
 
 export interface ListTasksOptions {
   status: TaskStatus;
@@ -124,9 +128,9 @@ export function createTaskRepository(
       return task ?? null;
     },
 
-    /** Creates a task unless the account already holds {@link TASK_QUOTA} of them. */
+    /** Creates a task unless the account already holds {@link TASK_QUOTA} of them, or no longer exists. */
     create(input: NewTask): Promise<CreateTaskResult> {
-      return runAsUser(db, userId, async (tx): Promise<CreateTaskResult> => {
+      const creating = runAsUser(db, userId, async (tx): Promise<CreateTaskResult> => {
         // One creator per user at a time, so concurrent creates cannot overshoot the quota.
         await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`tasks:${userId}`}))`);
         const [held] = await tx
@@ -139,6 +143,11 @@ export function createTaskRepository(
           .returning(taskColumns);
         if (!task) throw new Error("INSERT … RETURNING returned no row");
         return { status: "created", task };
+      });
+      // The user is the tasks' only foreign key: a JWT outlives the account it names.
+      return creating.catch((error: unknown): CreateTaskResult => {
+        if (isForeignKeyViolation(error)) return { status: "account_gone" };
+        throw error;
       });
     },
 

@@ -2,7 +2,7 @@ import { TRPCError } from "@trpc/server";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import * as z from "zod";
 
-import { createTestApp, type TestApp, type TestUser } from "@/test/app";
+import { createTestApp, TEST_PASSWORD, type TestApp, type TestUser } from "@/test/app";
 
 let app: TestApp;
 let alice: TestUser;
@@ -67,6 +67,20 @@ describe("task.create", () => {
     expect((await api.task.stats()).total).toBe(0);
     expect(error.cause).toBeInstanceOf(z.ZodError);
     expect((error.cause as z.ZodError).issues.map((issue) => issue.path[0])).toContain(field);
+  });
+
+  test("regression: a JWT that outlives its deleted account gets UNAUTHORIZED, not a 500; reads stay empty", async () => {
+    const bob = await app.signUp();
+    const { token } = await app.auth.api.getToken({ headers: bob.headers });
+    const api = app.caller(new Headers({ authorization: `Bearer ${token}` }));
+    await api.task.create({ title: "Bob's task" });
+    await app.auth.api.deleteUser({ body: { password: TEST_PASSWORD }, headers: bob.headers });
+
+    const error = await trpcError(api.task.create({ title: "after deletion" }));
+    expect(error.code).toBe("UNAUTHORIZED");
+    expect(error.message).toBe("This account no longer exists. Sign in again.");
+    expect((await api.task.list()).items).toEqual([]);
+    expect(await api.task.stats()).toEqual({ total: 0, active: 0, completed: 0 });
   });
 
   test("accepts a 200-character title and 10,000-character notes", async () => {

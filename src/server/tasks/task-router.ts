@@ -30,6 +30,9 @@ export const taskRouter = createTRPCRouter({
 
   create: protectedProcedure.input(createTaskInput).mutation(async ({ ctx, input }) => {
     const result = await ctx.tasks.create(input);
+    if (result.status === "account_gone") {
+      throw new TRPCError({ code: "UNAUTHORIZED", message: "This account no longer exists. Sign in again." });
+    }
     if (result.status === "quota_exceeded") {
       throw new TRPCError({
         code: "FORBIDDEN",
