@@ -5,11 +5,17 @@ export function formatDue(dueAt: Date | null): string {
   return dueAt ? dueAt.toISOString().slice(0, 10) : "";
 }
 
-/** A due date given on the command line ("YYYY-MM-DD", or "none" to clear it). */
+/**
+ * A due date given on the command line: "YYYY-MM-DD", a day that exists in the years
+ * 0001–9999, as midnight UTC; or "none" to clear it.
+ */
 export function parseDue(value: string): Date | null {
   if (value === "none") return null;
-  const date = /^\d{4}-\d{2}-\d{2}$/.test(value) ? new Date(`${value}T00:00:00.000Z`) : new Date(Number.NaN);
-  if (Number.isNaN(date.getTime())) throw new UsageError(`invalid date "${value}": use YYYY-MM-DD, or "none"`);
+  const date = /^(?!0000)\d{4}-\d{2}-\d{2}$/.test(value) ? new Date(`${value}T00:00:00.000Z`) : null;
+  // Date rolls a day that does not exist over (2030-02-31 would be 2030-03-03): it must read back unchanged.
+  if (!date || Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== value) {
+    throw new UsageError(`invalid --due: ${value} is not a date (YYYY-MM-DD)`);
+  }
   return date;
 }
 

@@ -107,6 +107,19 @@ test("bad input is refused with the API's message and exit 1; bad usage exits 2"
   expect((await tasks(["list", "--status", "finished"])).code).toBe(2);
 });
 
+test("an impossible --due (2030-02-31) exits 2 with a clear message and stores nothing, instead of 2030-03-03", async () => {
+  const run = await tasks(["add", "Impossible day", "--due", "2030-02-31"]);
+  expect(run).toMatchObject({ code: 2, stdout: "" });
+  expect(run.stderr.trim()).toBe("tasks: invalid --due: 2030-02-31 is not a date (YYYY-MM-DD)");
+  expect((await tasks(["add", "Year zero", "--due", "0000-01-01"])).code).toBe(2);
+  const list = await tasks(["list", "--json"]);
+  expect(list.code).toBe(0);
+  const { items } = JSON.parse(list.stdout) as { items: { title: string }[] };
+  const titles = items.map((item) => item.title);
+  expect(titles).not.toContain("Impossible day");
+  expect(titles).not.toContain("Year zero");
+});
+
 test("logout revokes the session on the server and forgets it", async () => {
   const { token } = JSON.parse(readFileSync(join(configDir, "credentials.json"), "utf8")) as { token: string };
   expect((await tasks(["logout"])).stdout.trim()).toBe("Signed out.");

@@ -185,13 +185,11 @@ const commands: Record<string, (flags: Flags, positionals: string[]) => Promise<
   },
 
   async add(flags, positionals) {
-    const { client } = session(flags);
     const title = argument(positionals, 0, "title");
-    const task = await client.task.create.mutate({
-      title,
-      description: flags.notes,
-      dueAt: flags.due === undefined ? undefined : parseDue(flags.due),
-    });
+    // Usage is checked before anything is sent, so a mistyped date stores nothing.
+    const dueAt = flags.due === undefined ? undefined : parseDue(flags.due);
+    const { client } = session(flags);
+    const task = await client.task.create.mutate({ title, description: flags.notes, dueAt });
     print(flags, `Added ${shortId(task.id)}  ${task.title}${task.dueAt ? ` (due ${formatDue(task.dueAt)})` : ""}`, task);
   },
 
@@ -203,17 +201,13 @@ const commands: Record<string, (flags: Flags, positionals: string[]) => Promise<
   },
 
   async edit(flags, positionals) {
-    const { client } = session(flags);
-    const id = await resolveId(client, argument(positionals, 0, "id"));
     if (flags.title === undefined && flags.notes === undefined && flags.due === undefined) {
       throw new UsageError("nothing to change: give --title, --notes or --due");
     }
-    const task = await client.task.update.mutate({
-      id,
-      title: flags.title,
-      description: flags.notes,
-      dueAt: flags.due === undefined ? undefined : parseDue(flags.due),
-    });
+    const dueAt = flags.due === undefined ? undefined : parseDue(flags.due);
+    const { client } = session(flags);
+    const id = await resolveId(client, argument(positionals, 0, "id"));
+    const task = await client.task.update.mutate({ id, title: flags.title, description: flags.notes, dueAt });
     print(flags, `Updated ${shortId(task.id)}  ${task.title}`, task);
   },
 

@@ -1,4 +1,7 @@
+import type { Response as PlaywrightResponse } from "playwright-core";
 import { expect } from "vitest";
+
+import { tryAgainIn } from "@/components/auth/auth-form-errors";
 
 import { browserTest, isFocused, signIn, signUp } from "./harness";
 
@@ -55,17 +58,24 @@ browserTest("sign-up and sign-in explain every problem in plain words, next to t
   await page.getByRole("alert").filter({ hasText: "That email and password don’t match an account" }).waitFor();
   await page.unroute("**/api/auth/sign-in/email");
 
-  // Repeated wrong passwords are slowed down by the server, and the form says so.
+  // Repeated wrong passwords are slowed down by the server, and the form says so, and for
+  // how long: the refusal's Retry-After, in words.
   const slowedDown = page.getByRole("alert").filter({ hasText: "Too many" });
   let attempts = 1;
+  let refusal: PlaywrightResponse | undefined;
   while (!(await slowedDown.isVisible())) {
     expect(attempts, "sign-in attempts before the server slows them down").toBeLessThan(12);
-    await Promise.all([
+    [refusal] = await Promise.all([
       page.waitForResponse("**/api/auth/sign-in/email"),
       signIn(page, { email: grace.email, password: `wrong guess ${attempts}` }),
     ]);
     attempts += 1;
   }
+  expect(refusal?.status()).toBe(429);
+  const retryAfter = refusal?.headers()["retry-after"];
+  expect(retryAfter).toMatch(/^\d+$/);
+  await slowedDown.filter({ hasText: tryAgainIn(Number(retryAfter)) }).waitFor();
+  expect(await slowedDown.innerText()).toMatch(/Try again in \d+ seconds?\./);
   expect(page.url()).toContain("/sign-in");
   expect(authRequests.filter((path) => path === "/api/auth/sign-up/email")).toHaveLength(2);
   expect(authRequests.filter((path) => path === "/api/auth/sign-in/email"), "one request per attempt").toHaveLength(attempts);

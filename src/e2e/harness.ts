@@ -6,6 +6,8 @@ import { chromium, type Browser, type BrowserContext, type Locator, type Page } 
 import superjson from "superjson";
 import { expect, inject, test } from "vitest";
 
+import { startProductionServer } from "@/test/production-server";
+
 import { CHROMIUM_PATH, INSTALL_CHROMIUM } from "./chromium";
 
 const baseUrl = inject("e2eBaseUrl");
@@ -61,18 +63,31 @@ let people = 0;
  * tests provoke those on purpose), and any request to a host other than the app.
  * Without Chromium it is reported as skipped, with the command that installs it.
  */
-export function browserTest(name: string, body: (harness: BrowserHarness) => Promise<void>): void {
+export function browserTest(name: string, body: (harness: BrowserHarness) => Promise<void>, options: BrowserTestOptions = {}): void {
   test(name, async ({ skip }) => {
     if (!baseUrl) return skip(`Chromium not found at ${CHROMIUM_PATH}; install it with: ${INSTALL_CHROMIUM}`);
+    const server = options.serverEnv ? await startProductionServer({ env: options.serverEnv }) : null;
     const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
     const problems: string[] = [];
     try {
-      await body(createHarness(browser, baseUrl, problems));
+      await body(createHarness(browser, server?.baseUrl ?? baseUrl, problems));
       expect(problems, "page errors, console errors or foreign requests").toEqual([]);
     } finally {
       await browser.close();
+      await server?.stop();
     }
-  });
+  }, options.timeout);
+}
+
+export interface BrowserTestOptions {
+  /**
+   * Run against a production server of the test's own (a fresh database), started with this
+   * environment: for tests that need other settings than the shared server's, or that would
+   * use up its per-address limits (RATE_LIMIT_MULTIPLIER).
+   */
+  serverEnv?: Record<string, string>;
+  /** Milliseconds, for a test whose length grows with a list of cases (the project's default otherwise). */
+  timeout?: number;
 }
 
 function createHarness(browser: Browser, url: string, problems: string[]): BrowserHarness {

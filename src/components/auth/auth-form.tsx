@@ -7,11 +7,12 @@ import { useRouter } from "next/navigation";
 import { useId, useState, useTransition, type FormEvent } from "react";
 import * as z from "zod";
 
+import type { AuthError } from "@/components/account/auth-errors";
+import { describeAuthError, retryAfterSeconds, type FieldName } from "@/components/auth/auth-form-errors";
 import { focusFirstInvalid, TextField } from "@/components/text-field";
 import { formAlert, primaryButton } from "@/components/ui";
 import { authClient } from "@/lib/auth-client";
 import {
-  PASSWORD_MAX_LENGTH,
   PASSWORD_MIN_LENGTH,
   signInInput,
   signUpInput,
@@ -19,39 +20,10 @@ import {
   type SignUpInput,
 } from "@/lib/validators/auth";
 
-type FieldName = "name" | "email" | "password";
 type FieldErrors = Partial<Record<FieldName, string[]>>;
 
-/** What Better Auth's client reports when it refuses. */
-interface AuthError {
-  code?: string | undefined;
-  message?: string | undefined;
-  status: number;
-}
-
-/** Better Auth's refusals in words a person understands, placed next to the field they concern. */
-function describeAuthError(error: AuthError): { field?: FieldName; message: string } {
-  switch (error.code) {
-    case "INVALID_EMAIL_OR_PASSWORD":
-      return { message: "That email and password don’t match an account. Check both and try again." };
-    case "USER_ALREADY_EXISTS":
-    case "USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL":
-      return { field: "email", message: "An account with this email already exists. Sign in instead, or use another email." };
-    case "INVALID_EMAIL":
-      return { field: "email", message: "Enter an email address like name@example.com" };
-    case "PASSWORD_TOO_SHORT":
-      return { field: "password", message: `Use at least ${PASSWORD_MIN_LENGTH} characters` };
-    case "PASSWORD_TOO_LONG":
-      return { field: "password", message: `Use at most ${PASSWORD_MAX_LENGTH} characters` };
-    // The app's own refusals already speak plainly (and say how long to wait).
-    case "PASSWORD_TOO_COMMON":
-      return { field: "password", message: error.message ?? "This password is too common. Choose another." };
-    case "ACCOUNT_THROTTLED":
-      return { message: error.message ?? "Too many failed sign-ins for this account. Wait a minute, then try again." };
-  }
-  if (error.status === 429) return { message: "Too many attempts. Wait a few seconds, then try again." };
-  return { message: error.message ?? "Something went wrong on our side. Try again in a moment." };
-}
+/** Sends the form; `onError` receives the response of a refusal (for its `Retry-After`). */
+type Send<T> = (input: T, onError: (context: { response: Response }) => void) => Promise<{ error: AuthError | null }>;
 
 interface AuthFormProps {
   /** Where to go once signed in; already checked to be a page of this site. */
@@ -65,7 +37,7 @@ export function SignUpForm({ next }: AuthFormProps) {
       fields={["name", "email", "password"]}
       submitLabel="Create account"
       busyLabel="Creating account…"
-      send={(input: SignUpInput) => authClient.signUp.email(input)}
+      send={(input: SignUpInput, onError) => authClient.signUp.email(input, { onError })}
       next={next}
     />
   );
@@ -78,7 +50,7 @@ export function SignInForm({ next }: AuthFormProps) {
       fields={["email", "password"]}
       submitLabel="Sign in"
       busyLabel="Signing in…"
-      send={(input: SignInInput) => authClient.signIn.email(input)}
+      send={(input: SignInInput, onError) => authClient.signIn.email(input, { onError })}
       next={next}
       signIn
     />
@@ -90,7 +62,7 @@ interface AuthFormImplProps<T> extends AuthFormProps {
   fields: FieldName[];
   submitLabel: string;
   busyLabel: string;
-  send: (input: T) => Promise<{ error: AuthError | null }>;
+  send: Send<T>;
   signIn?: boolean;
 }
 
@@ -119,9 +91,12 @@ function AuthForm<T>({ schema, fields, submitLabel, busyLabel, send, next, signI
     setFormError(null);
     setSending(true);
     try {
-      const { error } = await send(parsed.data);
+      const refusal: { retryAfter: string | null } = { retryAfter: null };
+      const { error } = await send(parsed.data, ({ response }) => {
+        refusal.retryAfter = response.headers.get("retry-after");
+      });
       if (error) {
-        const { field, message } = describeAuthError(error);
+        const { field, message } = describeAuthError(error, retryAfterSeconds(refusal.retryAfter));
         if (field) {
           setErrors({ [field]: [message] });
           focusFirstInvalid(form);
