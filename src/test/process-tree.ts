@@ -29,17 +29,3 @@ export function processTree(pid: number): number[] {
   for (let index = 0; index < tree.length; index++) tree.push(...(children.get(tree[index] ?? -1) ?? []));
   return tree;
 }
-
-/** A process's nice value (field 19); for a thread, pass `pid/task/tid`. */
-export function niceOf(path: number | string): number {
-  const nice = procStatFields(path)?.[16];
-  if (nice === undefined) throw new Error(`no process ${path}`);
-  return Number(nice);
-}
-
-/** A process's scheduling policy (field 41: 0 normal, 5 SCHED_IDLE); for a thread, pass `pid/task/tid`. */
-export function schedulingPolicyOf(path: number | string): number {
-  const policy = procStatFields(path)?.[38];
-  if (policy === undefined) throw new Error(`no process ${path}`);
-  return Number(policy);
-}
