@@ -48,7 +48,9 @@ export function connectPostgres(url: string, options: PostgresPoolOptions = {}):
     connect_timeout: 5,
     max_lifetime: 30 * 60,
     onnotice: () => {},
-    connection: { application_name: "tasks", statement_timeout: 10_000 },
+    // Only what a transaction pooler (PgBouncer, Neon, Supabase) accepts at start-up; the
+    // statement time limit is set per transaction instead (see the task repository).
+    connection: { application_name: "tasks" },
   });
   return {
     db: drizzlePostgres(client, drizzleConfig(options)),

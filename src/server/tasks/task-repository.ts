@@ -11,15 +11,20 @@ import { encodeCursor, type TaskCursor } from "./cursor";
 /** The handle the repository queries through: a transaction bound to one user. */
 export type UserScopedDatabase = Pick<Database, "select" | "insert" | "update" | "delete" | "execute">;
 
+/** How long one statement of the repository may run before PostgreSQL cancels it. */
+export const STATEMENT_TIMEOUT = "10s";
+
 /**
  * Runs `work` in a transaction as the restricted `tasks_app` role with `app.user_id`
  * bound to `userId`, so PostgreSQL itself (privileges and row-level security) confines
- * every query to that user's tasks, whatever the query says. Both settings are local to the
- * transaction, so a pooled connection never keeps them.
+ * every query to that user's tasks, whatever the query says. Every setting is local to the
+ * transaction, so a pooled connection never keeps them (and a transaction pooler may hand
+ * the next transaction to another server connection).
  */
 export function runAsUser<T>(db: Database, userId: string, work: (tx: UserScopedDatabase) => PromiseLike<T>): Promise<T> {
   return db.transaction(async (tx) => {
-    await tx.execute(sql`select set_config('role', ${tasksRole.name}, true), set_config('app.user_id', ${userId}, true)`);
+    await tx.execute(sql`select set_config('role', ${tasksRole.name}, true), set_config('app.user_id', ${userId}, true),
+      set_config('statement_timeout', ${STATEMENT_TIMEOUT}, true)`);
     return work(tx);
   });
 }

@@ -7,7 +7,7 @@ import { tasks, tasksRole } from "@/server/db/schema/tasks";
 import { createTestApp, type TestApp, type TestUser } from "@/test/app";
 import { testDriver } from "@/test/database";
 
-import { runAsUser } from "./task-repository";
+import { runAsUser, STATEMENT_TIMEOUT } from "./task-repository";
 
 /**
  * What PostgreSQL itself guarantees, whatever a query through the repository's handle says.
@@ -101,17 +101,26 @@ describe("through runAsUser", () => {
     await app.caller(bob.headers).task.create({ title: "bob 1" });
   });
 
+  test("the statement time limit is set per transaction, not as a startup parameter a transaction pooler refuses", async () => {
+    const [inside] = await runAsUser(app.db, alice.id, (tx) =>
+      tx.select({ statementTimeout: sql<string>`current_setting('statement_timeout')` }).from(sql`(select 1) as one`),
+    );
+    expect(inside?.statementTimeout).toBe(STATEMENT_TIMEOUT);
+    // Outside the repository's transactions the connection has the server's default (none).
+    expect(await connectionState(app.db)).toMatchObject({ statementTimeout: "0" });
+  });
+
   test("the role and user binding end with the transaction, leaving the connection clean", async () => {
     // One connection, so the next query surely runs where the transaction ran.
     const single = app.url ? connectPostgres(app.url, { max: 1 }) : null;
     const db = single?.db ?? app.db;
     try {
       await runAsUser(db, alice.id, (tx) => tx.select().from(tasks));
-      expect(await connectionState(db)).toEqual({ restricted: false, userId: null });
+      expect(await connectionState(db)).toEqual({ restricted: false, userId: null, statementTimeout: "0" });
       // A statement that fails leaves the connection just as clean (and usable: a transaction
       // left aborted would refuse the next query).
       await sqlStateOf(runAsUser(db, alice.id, (tx) => tx.select().from(user)));
-      expect(await connectionState(db)).toEqual({ restricted: false, userId: null });
+      expect(await connectionState(db)).toEqual({ restricted: false, userId: null, statementTimeout: "0" });
     } finally {
       await single?.close();
     }
@@ -124,6 +133,7 @@ async function connectionState(db: typeof app.db) {
     .select({
       restricted: sql<boolean>`current_user = ${tasksRole.name}`,
       userId: sql<string | null>`nullif(current_setting('app.user_id', true), '')`,
+      statementTimeout: sql<string>`current_setting('statement_timeout')`,
     })
     .from(sql`(select 1) as one`);
   return state;
@@ -158,7 +168,7 @@ test("a statement that fails before reaching the database still ends its transac
       throw new Error("could not build the query");
     });
     await expect(failing).rejects.toThrow("could not build the query");
-    expect(await connectionState(db)).toEqual({ restricted: false, userId: null });
+    expect(await connectionState(db)).toEqual({ restricted: false, userId: null, statementTimeout: "0" });
   } finally {
     await single?.close();
   }
