@@ -33,6 +33,11 @@ export interface DatabaseOptions {
 export interface PostgresPoolOptions extends DatabaseOptions {
   /** Connections in the pool. */
   max?: number;
+  /**
+   * A direct (unpooled) URL to the same database, for migrations: their advisory lock is held
+   * by one server connection for the whole session, which a transaction pooler cannot promise.
+   */
+  migrationUrl?: string | undefined;
 }
 
 function drizzleConfig(options: DatabaseOptions) {
@@ -55,7 +60,7 @@ export function connectPostgres(url: string, options: PostgresPoolOptions = {}):
   return {
     db: drizzlePostgres(client, drizzleConfig(options)),
     driver: "postgres",
-    migrate: () => migratePostgres(url),
+    migrate: () => migratePostgres(options.migrationUrl ?? url),
     close: () => client.end({ timeout: 5 }),
   };
 }

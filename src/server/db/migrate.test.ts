@@ -10,6 +10,7 @@ import { expect, inject, test } from "vitest";
 import { withDatabase } from "@/test/postgres-url";
 import { testDriver } from "@/test/database";
 
+import { connectPostgres } from "./client";
 import { migratePglite, migratePostgres } from "./migrate";
 import * as schema from "./schema";
 
@@ -51,6 +52,28 @@ test.runIf(testDriver === "postgres")(
     }
   },
 );
+
+test.runIf(testDriver === "postgres")("migrations go through the unpooled URL when there is one, never through the pool's", async () => {
+  const template = inject("postgresTemplate");
+  if (!template) throw new Error("needs TEST_DATABASE_URL");
+  const name = `tasks_unpooled_${randomBytes(6).toString("hex")}`;
+  const admin = postgres(template.url, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`create database "${name}"`);
+  const direct = withDatabase(template.url, name);
+  // A pool URL nothing listens on: migrating through it could only fail.
+  const handle = connectPostgres("postgres://postgres@127.0.0.1:1/nowhere", { migrationUrl: direct });
+  const client = postgres(direct, { max: 1, onnotice: () => {} });
+  try {
+    await handle.migrate();
+    const [row] = await client<{ count: number }[]>`select count(*)::int as count from drizzle.__drizzle_migrations`;
+    expect(row?.count).toBe(migrationCount);
+  } finally {
+    await client.end();
+    await handle.close();
+    await admin.unsafe(`drop database if exists "${name}" with (force)`);
+    await admin.end();
+  }
+});
 
 test.runIf(testDriver === "pglite")("migrating PGlite again is a no-op", async () => {
   const pglite = await PGlite.create();
