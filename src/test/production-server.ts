@@ -13,10 +13,10 @@ const root = process.cwd();
 /** What `npm start` runs: the server entry, which `npm run build` compiles after the app. */
 export const SERVER_ENTRY = ".next/tasks-server.mjs";
 
-// Everything `next build` reads. Tests and test helpers are left out: changing them
-// changes no byte of the build.
+// Everything `next build` reads. Tests, test helpers and the programs beside the app (bench,
+// fault run, CLI) are left out: changing them changes no byte of the build.
 const BUILD_INPUTS = ["src", "public", "drizzle", "next.config.ts", "postcss.config.mjs", "tsconfig.json", "package.json", "package-lock.json"];
-const NOT_BUILD_INPUTS = [/^src\/e2e\//, /^src\/test\//, /\.test\.tsx?$/];
+const NOT_BUILD_INPUTS = [/^src\/(e2e|test|bench|faults|cli)\//, /\.test\.tsx?$/];
 
 function newestInput(path: string): number {
   if (!existsSync(path)) return 0;
