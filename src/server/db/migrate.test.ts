@@ -26,54 +26,61 @@ const schemaTables = Object.values(schema)
 const journal = JSON.parse(readFileSync("drizzle/meta/_journal.json", "utf8")) as { entries: unknown[] };
 const migrationCount = journal.entries.length;
 
-test.runIf(testDriver === "postgres")(
-  "two instances migrating one empty database at once apply each migration exactly once",
-  async () => {
-    const template = inject("postgresTemplate");
-    if (!template) throw new Error("needs TEST_DATABASE_URL");
-    const name = `tasks_migrate_${randomBytes(6).toString("hex")}`;
-    const admin = postgres(template.url, { max: 1, onnotice: () => {} });
-    await admin.unsafe(`create database "${name}"`);
-    const url = withDatabase(template.url, name);
+/** Runs `work` on a new, empty database of the test server, dropped afterwards. */
+async function withEmptyDatabase(work: (url: string) => Promise<void>): Promise<void> {
+  const template = inject("postgresTemplate");
+  if (!template) throw new Error("needs TEST_DATABASE_URL");
+  const name = `tasks_migrate_${randomBytes(6).toString("hex")}`;
+  const admin = postgres(template.url, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`create database "${name}"`);
+  try {
+    await work(withDatabase(template.url, name));
+  } finally {
+    await admin.unsafe(`drop database if exists "${name}" with (force)`);
+    await admin.end();
+  }
+}
+
+/** How many migrations the database at `url` has recorded as applied. */
+async function appliedMigrations(url: string): Promise<number | undefined> {
+  const client = postgres(url, { max: 1, onnotice: () => {} });
+  try {
+    const [row] = await client<{ count: number }[]>`select count(*)::int as count from drizzle.__drizzle_migrations`;
+    return row?.count;
+  } finally {
+    await client.end();
+  }
+}
+
+test.runIf(testDriver === "postgres")("two instances migrating one empty database at once apply each migration exactly once", () =>
+  withEmptyDatabase(async (url) => {
+    await Promise.all([migratePostgres(url), migratePostgres(url), migratePostgres(url)]);
+    await migratePostgres(url);
+    expect(await appliedMigrations(url)).toBe(migrationCount);
     const client = postgres(url, { max: 1, onnotice: () => {} });
     try {
-      await Promise.all([migratePostgres(url), migratePostgres(url), migratePostgres(url)]);
-      await migratePostgres(url);
-      const [row] = await client<{ count: number }[]>`select count(*)::int as count from drizzle.__drizzle_migrations`;
-      expect(row?.count).toBe(migrationCount);
       const tables = await client<{ name: string }[]>`
         select table_schema || '.' || table_name as name from information_schema.tables
         where table_schema in ('auth', 'app') order by 1`;
       expect(tables.map((table) => table.name)).toEqual(schemaTables);
     } finally {
       await client.end();
-      await admin.unsafe(`drop database if exists "${name}" with (force)`);
-      await admin.end();
     }
-  },
+  }),
 );
 
-test.runIf(testDriver === "postgres")("migrations go through the unpooled URL when there is one, never through the pool's", async () => {
-  const template = inject("postgresTemplate");
-  if (!template) throw new Error("needs TEST_DATABASE_URL");
-  const name = `tasks_unpooled_${randomBytes(6).toString("hex")}`;
-  const admin = postgres(template.url, { max: 1, onnotice: () => {} });
-  await admin.unsafe(`create database "${name}"`);
-  const direct = withDatabase(template.url, name);
-  // A pool URL nothing listens on: migrating through it could only fail.
-  const handle = connectPostgres("postgres://postgres@127.0.0.1:1/nowhere", { migrationUrl: direct });
-  const client = postgres(direct, { max: 1, onnotice: () => {} });
-  try {
-    await handle.migrate();
-    const [row] = await client<{ count: number }[]>`select count(*)::int as count from drizzle.__drizzle_migrations`;
-    expect(row?.count).toBe(migrationCount);
-  } finally {
-    await client.end();
-    await handle.close();
-    await admin.unsafe(`drop database if exists "${name}" with (force)`);
-    await admin.end();
-  }
-});
+test.runIf(testDriver === "postgres")("migrations go through the unpooled URL when there is one, never through the pool's", () =>
+  withEmptyDatabase(async (direct) => {
+    // A pool URL nothing listens on: migrating through it could only fail.
+    const handle = connectPostgres("postgres://postgres@127.0.0.1:1/nowhere", { migrationUrl: direct });
+    try {
+      await handle.migrate();
+    } finally {
+      await handle.close();
+    }
+    expect(await appliedMigrations(direct)).toBe(migrationCount);
+  }),
+);
 
 test.runIf(testDriver === "pglite")("migrating PGlite again is a no-op", async () => {
   const pglite = await PGlite.create();
