@@ -16,7 +16,9 @@ import { formatDue, parseDue, shortId, taskTable, UsageError } from "./output";
 const USAGE = `Usage: tasks <command> [options]
 
 Commands:
-  login [--email <email>] [--password-stdin]   sign in and remember the session
+  login [--email <email>] [--password-stdin] [--code <code>]
+                                                sign in and remember the session; --code: the
+                                                two-factor code (asked for when it is needed)
   logout                                        sign out and forget the session
   list [--status all|active|completed] [--search <text>] [--limit <n>]
   add <title> [--notes <text>] [--due YYYY-MM-DD]
@@ -39,6 +41,7 @@ const options = {
   help: { type: "boolean", short: "h", default: false },
   email: { type: "string" },
   "password-stdin": { type: "boolean", default: false },
+  code: { type: "string" },
   status: { type: "string" },
   search: { type: "string" },
   limit: { type: "string" },
@@ -138,6 +141,18 @@ function promptHidden(question: string): Promise<string> {
   });
 }
 
+/** The two-factor code: --code, else asked for on the terminal. */
+async function readCode(flags: Flags): Promise<string> {
+  if (flags.code) return flags.code;
+  if (!process.stdin.isTTY) throw new UsageError("this account uses two-factor sign-in: give --code");
+  const prompt = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return (await prompt.question("Code from your authenticator app (or a backup code): ")).trim();
+  } finally {
+    prompt.close();
+  }
+}
+
 async function readEmail(flags: Flags): Promise<string> {
   if (flags.email) return flags.email;
   if (!process.stdin.isTTY) throw new UsageError("give --email when the password comes from stdin");
@@ -154,7 +169,7 @@ const commands: Record<string, (flags: Flags, positionals: string[]) => Promise<
     const url = baseUrl(flags);
     const email = await readEmail(flags);
     const password = await readPassword(flags);
-    const token = await signIn({ baseUrl: url, email, password });
+    const token = await signIn({ baseUrl: url, email, password, secondFactor: () => readCode(flags) });
     const path = writeLogin({ url, token, email });
     print(flags, `Signed in to ${url} as ${email}. Session saved in ${path}.`, { url, email });
   },

@@ -67,13 +67,42 @@ async function authRequest(baseUrl: string, path: string, init: RequestInit): Pr
   return response;
 }
 
-/** Signs in with email and password; resolves the bearer session token. */
-export async function signIn({ baseUrl, email, password }: { baseUrl: string; email: string; password: string }) {
-  const response = await authRequest(baseUrl, "/sign-in/email", {
+/** An authenticator app's code is six digits; anything else is taken for a backup code. */
+const isAppCode = (code: string) => /^\d{6}$/.test(code);
+
+export interface SignInOptions {
+  baseUrl: string;
+  email: string;
+  password: string;
+  /**
+   * Asked for the code when the account has two-factor sign-in: six digits from the
+   * authenticator app, or a backup code. Without it such an account cannot sign in here.
+   */
+  secondFactor?: () => Promise<string>;
+}
+
+/** Signs in with email and password (and a code, when asked); resolves the bearer session token. */
+export async function signIn({ baseUrl, email, password, secondFactor }: SignInOptions) {
+  let response = await authRequest(baseUrl, "/sign-in/email", {
     method: "POST",
     headers: { "content-type": "application/json" },
     body: JSON.stringify({ email, password }),
   });
+  const body = (await response.json().catch(() => null)) as { twoFactorRedirect?: boolean } | null;
+  if (body?.twoFactorRedirect) {
+    if (!secondFactor) throw new AuthRequestError("this account asks for a two-factor code", 401);
+    const code = (await secondFactor()).replace(/\s+/g, "");
+    // The challenge lives in the cookies the sign-in set; the code goes back with them.
+    const cookie = response.headers
+      .getSetCookie()
+      .map((line) => line.split(";")[0])
+      .join("; ");
+    response = await authRequest(baseUrl, isAppCode(code) ? "/two-factor/verify-totp" : "/two-factor/verify-backup-code", {
+      method: "POST",
+      headers: { "content-type": "application/json", cookie },
+      body: JSON.stringify({ code }),
+    });
+  }
   const token = response.headers.get("set-auth-token");
   if (!token) throw new AuthRequestError("the server returned no session token", response.status);
   return token;

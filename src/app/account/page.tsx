@@ -5,6 +5,7 @@ import { redirect } from "next/navigation";
 import { ChangePasswordForm } from "@/components/account/change-password-form";
 import { DeleteAccountForm } from "@/components/account/delete-account-form";
 import { SessionsList } from "@/components/account/sessions-list";
+import { TwoFactorSection } from "@/components/account/two-factor-section";
 import { SignOutButton } from "@/components/sign-out-button";
 import { mutedText } from "@/components/ui";
 import { getSession } from "@/trpc/server";
@@ -34,6 +35,7 @@ export default async function AccountPage() {
         <h1 className="text-3xl font-bold tracking-tight">Your account</h1>
         <SessionsList currentSessionId={session.session.id} />
         <ChangePasswordForm />
+        <TwoFactorSection enabled={session.user.twoFactorEnabled === true} />
         <DeleteAccountForm />
       </main>
     </div>

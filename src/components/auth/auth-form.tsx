@@ -12,6 +12,7 @@ import { describeAuthError, retryAfterSeconds, type FieldName } from "@/componen
 import { focusFirstInvalid, TextField } from "@/components/text-field";
 import { formAlert, primaryButton } from "@/components/ui";
 import { authClient } from "@/lib/auth-client";
+import { TwoFactorStep } from "@/components/auth/two-factor-step";
 import {
   PASSWORD_MIN_LENGTH,
   signInInput,
@@ -22,8 +23,14 @@ import {
 
 type FieldErrors = Partial<Record<FieldName, string[]>>;
 
-/** Sends the form; `onError` receives the response of a refusal (for its `Retry-After`). */
-type Send<T> = (input: T, onError: (context: { response: Response }) => void) => Promise<{ error: AuthError | null }>;
+/**
+ * Sends the form; `onError` receives the response of a refusal (for its `Retry-After`).
+ * `secondFactor`: the password was right, and the account's second factor comes next.
+ */
+type Send<T> = (
+  input: T,
+  onError: (context: { response: Response }) => void,
+) => Promise<{ error: AuthError | null; secondFactor?: boolean }>;
 
 interface AuthFormProps {
   /** Where to go once signed in; already checked to be a page of this site. */
@@ -44,17 +51,19 @@ export function SignUpForm({ next }: AuthFormProps) {
 }
 
 export function SignInForm({ next }: AuthFormProps) {
-  return (
-    <AuthForm
-      schema={signInInput}
-      fields={["email", "password"]}
-      submitLabel="Sign in"
-      busyLabel="Signing in…"
-      send={(input: SignInInput, onError) => authClient.signIn.email(input, { onError })}
-      next={next}
-      signIn
-    />
-  );
+  const [secondFactor, setSecondFactor] = useState(false);
+  if (secondFactor) return <TwoFactorStep next={next} onRestart={() => setSecondFactor(false)} />;
+
+  async function send(input: SignInInput, onError: (context: { response: Response }) => void) {
+    const { data, error } = await authClient.signIn.email(input, { onError });
+    if (data && "twoFactorRedirect" in data && data.twoFactorRedirect) {
+      setSecondFactor(true);
+      return { error: null, secondFactor: true };
+    }
+    return { error };
+  }
+
+  return <AuthForm schema={signInInput} fields={["email", "password"]} submitLabel="Sign in" busyLabel="Signing in…" send={send} next={next} signIn />;
 }
 
 interface AuthFormImplProps<T> extends AuthFormProps {
@@ -92,7 +101,7 @@ function AuthForm<T>({ schema, fields, submitLabel, busyLabel, send, next, signI
     setSending(true);
     try {
       const refusal: { retryAfter: string | null } = { retryAfter: null };
-      const { error } = await send(parsed.data, ({ response }) => {
+      const { error, secondFactor } = await send(parsed.data, ({ response }) => {
         refusal.retryAfter = response.headers.get("retry-after");
       });
       if (error) {
@@ -105,6 +114,7 @@ function AuthForm<T>({ schema, fields, submitLabel, busyLabel, send, next, signI
         }
         return;
       }
+      if (secondFactor) return;
       // Nothing cached for a previous person may survive into this session.
       queryClient.clear();
       startNavigation(() => router.replace(next));

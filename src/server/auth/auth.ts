@@ -1,9 +1,9 @@
 import "server-only";
 import { betterAuth } from "better-auth";
 import { drizzleAdapter } from "better-auth/adapters/drizzle";
-import { APIError, createAuthMiddleware, getSessionFromCtx } from "better-auth/api";
+import { APIError, createAuthMiddleware } from "better-auth/api";
 import { nextCookies } from "better-auth/next-js";
-import { bearer, jwt } from "better-auth/plugins";
+import { bearer, jwt, twoFactor } from "better-auth/plugins";
 
 import { appBaseUrl, authSecret, env, trustedOrigins } from "@/env";
 import { NAME_MAX_LENGTH, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "@/lib/validators/auth";
@@ -11,6 +11,7 @@ import { getDb, type Database } from "@/server/db";
 import * as authTables from "@/server/db/schema/auth";
 import { log, redactQueryParams } from "@/server/log";
 
+import { accountThrottle } from "./account-throttle";
 import { COMMON_PASSWORD_MESSAGE, isCommonPassword } from "./common-passwords";
 import { createJwtVerifier, type JwtVerifier } from "./jwt-verifier";
 import { hashPassword, verifyPasswordHash } from "./password";
@@ -42,6 +43,11 @@ const RATE_LIMITS = {
   "/change-password": { window: 600, max: 10 },
   "/delete-user": { window: 600, max: 10 },
   "/token": { window: 60, max: 60 },
+  // Codes while signing in (and confirming set-up); listed before the wildcard, which the
+  // password-checking two-factor endpoints (enable, disable, …) fall under.
+  "/two-factor/verify-totp": { window: 60, max: 10 },
+  "/two-factor/verify-backup-code": { window: 60, max: 10 },
+  "/two-factor/*": { window: 600, max: 10 },
 } as const;
 
 // Where a new password arrives, per endpoint that sets one.
@@ -50,10 +56,6 @@ const NEW_PASSWORD_FIELDS: Record<string, string> = {
   "/change-password": "newPassword",
   "/reset-password": "newPassword",
 };
-
-// Endpoints that check a password, and so count towards the account's throttle: sign-in names
-// the account in its body, the others act on the signed-in account.
-const PASSWORD_CHECKS = new Set(["/sign-in/email", "/change-password", "/delete-user"]);
 
 /** Better Auth, and the local verifier of the JWTs it issues: made and kept together. */
 export interface AppAuth {
@@ -137,28 +139,10 @@ function createBetterAuth(db: Database, config: AuthConfig) {
         if (ctx.path === "/delete-user" && (typeof body.password !== "string" || body.password === "")) {
           throw new APIError("BAD_REQUEST", { message: "Enter your password to delete your account.", code: "PASSWORD_REQUIRED" });
         }
-        if (PASSWORD_CHECKS.has(ctx.path)) {
-          const account = ctx.path === "/sign-in/email" ? body.email : (await getSessionFromCtx(ctx))?.user.email;
-          // Without an account to count against, Better Auth refuses the request itself.
-          const wait = typeof account === "string" ? await throttle.attempt(account) : 0;
-          if (wait > 0) {
-            throw new APIError(
-              "TOO_MANY_REQUESTS",
-              { message: `Too many failed password attempts for this account. Try again in ${wait} s.`, code: "ACCOUNT_THROTTLED" },
-              { "retry-after": String(wait) },
-            );
-          }
-        }
         if (ctx.path === "/change-password") {
           // A new password ends every other session, whatever the client asked for.
           return { context: { body: { ...body, revokeOtherSessions: true } } };
         }
-      }),
-      after: createAuthMiddleware(async (ctx) => {
-        if (!PASSWORD_CHECKS.has(ctx.path) || ctx.context.returned instanceof APIError) return;
-        // The password was right: the account starts afresh.
-        const account = ctx.context.newSession?.user.email ?? ctx.context.session?.user.email;
-        if (account) await throttle.clear(account);
       }),
     },
     telemetry: { enabled: false },
@@ -170,6 +154,11 @@ function createBetterAuth(db: Database, config: AuthConfig) {
       },
     },
     plugins: [
+      // Authenticator-app codes (TOTP) and single-use backup codes; before bearer, so a sign-in
+      // still waiting for its code hands out no token.
+      twoFactor({ issuer: "Tasks" }),
+      // Listed after twoFactor: it must see whether a sign-in still waits for a code.
+      accountThrottle(throttle, { secret: config.secret, secureCookies: config.baseURL.startsWith("https:") }),
       // `Authorization: Bearer <session token>` works like the cookie; only signed tokens count.
       bearer({ requireSignature: true }),
       // Short-lived JWTs that other services verify against /api/auth/jwks without calling us.

@@ -23,6 +23,8 @@ export const user = authSchema.table("user", {
   email: text("email").notNull().unique(),
   emailVerified: boolean("email_verified").notNull().default(false),
   image: text("image"),
+  // The two-factor plugin's flag: sign-in asks for a second factor when it is set.
+  twoFactorEnabled: boolean("two_factor_enabled").default(false),
   ...timestamps,
 });
 
@@ -85,6 +87,24 @@ export const jwks = authSchema.table("jwks", {
   createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   expiresAt: timestamp("expires_at", { withTimezone: true }),
 });
+
+// The two-factor plugin's TOTP secret and backup codes (both encrypted with BETTER_AUTH_SECRET),
+// and its own count of failed codes per account.
+export const twoFactor = authSchema.table(
+  "two_factor",
+  {
+    id: text("id").primaryKey(),
+    secret: text("secret").notNull(),
+    backupCodes: text("backup_codes").notNull(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => user.id, { onDelete: "cascade" }),
+    verified: boolean("verified").default(true),
+    failedVerificationCount: integer("failed_verification_count").default(0),
+    lockedUntil: timestamp("locked_until", { withTimezone: true }),
+  },
+  (table) => [index("two_factor_secret_idx").on(table.secret), index("two_factor_user_id_idx").on(table.userId)],
+);
 
 // Better Auth's rate limiter keeps its counters here, so limits hold across instances and restarts.
 export const rateLimit = authSchema.table("rate_limit", {
