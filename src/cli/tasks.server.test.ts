@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
+import * as OTPAuth from "otpauth";
 import { afterAll, beforeAll, expect, inject, test } from "vitest";
 
 import { freePort, signUpOverHttp, startProductionServer, type ProductionServer } from "@/test/production-server";
@@ -143,3 +144,23 @@ test("a server that is not running is one clear line", async () => {
   expect(run.code).toBe(1);
   expect(run.stderr.trim()).toBe(`tasks: cannot reach ${deadUrl}: is the app running?`);
 });
+
+test("login asks for the two-factor code when the account has one: --code gives it, a wrong one is one clear line", async () => {
+  const { email, password, cookie } = await signUpOverHttp(server.baseUrl);
+  const headers = { "content-type": "application/json", origin: server.baseUrl, cookie };
+  const enabled = await fetch(`${server.baseUrl}/api/auth/two-factor/enable`, { method: "POST", headers, body: JSON.stringify({ password }) });
+  const totp = OTPAuth.URI.parse(((await enabled.json()) as { totpURI: string }).totpURI) as OTPAuth.TOTP;
+  await fetch(`${server.baseUrl}/api/auth/two-factor/verify-totp`, { method: "POST", headers, body: JSON.stringify({ code: totp.generate() }) });
+
+  const login = (extra: string[]) => tasks(["login", "--email", email, "--password-stdin", ...extra], { stdin: `${password}\n` });
+  const withoutCode = await login([]);
+  expect(withoutCode.code).toBe(2);
+  expect(withoutCode.stderr).toContain("this account uses two-factor sign-in: give --code");
+  const wrong = await login(["--code", "000000"]);
+  expect(wrong.code).toBe(1);
+  expect(wrong.stderr.trim()).toBe("tasks: wrong two-factor code, or a backup code already used");
+  const right = await login(["--code", totp.generate()]);
+  expect(right.code).toBe(0);
+  expect(right.stdout).toContain(`as ${email}`);
+  expect((await tasks(["list", "--json"])).code).toBe(0);
+}, 90_000);

@@ -169,7 +169,16 @@ const commands: Record<string, (flags: Flags, positionals: string[]) => Promise<
     const url = baseUrl(flags);
     const email = await readEmail(flags);
     const password = await readPassword(flags);
-    const token = await signIn({ baseUrl: url, email, password, secondFactor: () => readCode(flags) });
+    let askedForCode = false;
+    const secondFactor = () => {
+      askedForCode = true;
+      return readCode(flags);
+    };
+    const token = await signIn({ baseUrl: url, email, password, secondFactor }).catch((error: unknown) => {
+      // Past the password, a refusal is about the code.
+      if (askedForCode && error instanceof AuthRequestError && error.status === 401) throw new Error("wrong two-factor code, or a backup code already used");
+      throw error;
+    });
     const path = writeLogin({ url, token, email });
     print(flags, `Signed in to ${url} as ${email}. Session saved in ${path}.`, { url, email });
   },
