@@ -25,6 +25,14 @@ describe("environment validation", () => {
     expect(message).toContain("BETTER_AUTH_URL: must be an http(s) URL");
   });
 
+  test("AUTH_COOKIE_DOMAIN must be a bare domain", () => {
+    const bad = loadEnv({ NODE_ENV: "development", AUTH_COOKIE_DOMAIN: "https://example.com" });
+    expect(bad.status).not.toBe(0);
+    expect(bad.stderr).toContain("AUTH_COOKIE_DOMAIN: must be a domain such as example.com");
+    const good = loadEnv({ NODE_ENV: "development", AUTH_COOKIE_DOMAIN: "example.com" });
+    expect(JSON.parse(good.stdout)).toMatchObject({ AUTH_COOKIE_DOMAIN: "example.com" });
+  });
+
   test("a short secret is refused", () => {
     const result = loadEnv({ NODE_ENV: "production", BETTER_AUTH_SECRET: "short" });
     expect(result.status).not.toBe(0);

@@ -40,6 +40,11 @@ const addressList = z
   .transform((value) => value.split(",").map((entry) => entry.trim()).filter(Boolean))
   .pipe(z.array(z.union([z.ipv4(), z.ipv6()], { error: "each entry must be an IP address such as 127.0.0.1 or ::1" })));
 
+// A registrable domain or a parent of the app's host, as a cookie's Domain attribute takes it.
+const cookieDomain = z
+  .string()
+  .regex(/^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9-]{2,63}$/i, "must be a domain such as example.com (no scheme, port or path)");
+
 const postgresUrl = z
   .string()
   .regex(/^postgres(ql)?:\/\/.+/, "must be a postgres:// or postgresql:// connection URL");
@@ -54,6 +59,7 @@ export const env = createEnv({
     PGLITE_DATA_DIR: z.string().min(1).default(".data/pglite"),
     PORT: z.coerce.number().int().min(1).max(65535).default(3000),
     TRUSTED_ORIGINS: originList.default([]),
+    AUTH_COOKIE_DOMAIN: cookieDomain.optional(),
     RATE_LIMIT_MULTIPLIER: z.coerce.number().positive("must be a positive number").default(1),
     TRUSTED_PROXIES: addressList.default([]),
     HOST: z.string().min(1).default("0.0.0.0"),
@@ -68,6 +74,7 @@ export const env = createEnv({
     PGLITE_DATA_DIR: process.env.PGLITE_DATA_DIR,
     PORT: process.env.PORT,
     TRUSTED_ORIGINS: process.env.TRUSTED_ORIGINS,
+    AUTH_COOKIE_DOMAIN: process.env.AUTH_COOKIE_DOMAIN,
     RATE_LIMIT_MULTIPLIER: process.env.RATE_LIMIT_MULTIPLIER,
     TRUSTED_PROXIES: process.env.TRUSTED_PROXIES,
     HOST: process.env.HOST,

@@ -26,6 +26,8 @@ export interface AuthConfig {
   secret: string;
   /** Other origins whose pages may call the app (they also get CORS). */
   trustedOrigins?: readonly string[];
+  /** A parent domain of the app's host whose sites all share the session cookie (e.g. example.com). */
+  cookieDomain?: string;
   /** Overrides {@link JWT_LIFETIME} (tests use a short one). */
   jwtLifetime?: string | number;
   /** Overrides the JWT audience, which is otherwise the base URL (tests use a foreign one). */
@@ -122,6 +124,8 @@ function createBetterAuth(db: Database, config: AuthConfig) {
       // Better Auth turns its origin (CSRF) check off whenever NODE_ENV=test or any TEST
       // variable is set; a stray variable in a deployment must not silently do that.
       disableOriginCheck: false,
+      // Sibling sites (docs.example.com beside tasks.example.com) read the same session.
+      ...(config.cookieDomain ? { crossSubDomainCookies: { enabled: true, domain: config.cookieDomain } } : {}),
       // Set by our server entry from the socket (or a trusted proxy's X-Forwarded-For);
       // anything a client sends under that name is overwritten there.
       ipAddress: { ipAddressHeaders: ["x-client-ip"] },
@@ -196,6 +200,7 @@ export async function getAuth(): Promise<AppAuth> {
       baseURL: appBaseUrl(),
       secret: authSecret(),
       trustedOrigins: trustedOrigins(),
+      cookieDomain: env.AUTH_COOKIE_DOMAIN,
       rateLimit: { enabled: env.NODE_ENV === "production", multiplier: env.RATE_LIMIT_MULTIPLIER },
     });
     globalForAuth.tasksAuth = { db, appAuth };
