@@ -1,6 +1,6 @@
 import { expect, test } from "vitest";
 
-import { describeAuthError, retryAfterSeconds, tryAgainIn } from "./auth-form-errors";
+import { describeAuthError, describeCodeError, isAppCode, retryAfterSeconds, tryAgainIn } from "./auth-form-errors";
 
 test("a throttled sign-in says how long to wait, from Retry-After, not “a few seconds”", () => {
   expect(describeAuthError({ status: 429, code: "TOO_MANY_REQUESTS" }, 8)).toEqual({ message: "Too many attempts. Try again in 8 seconds." });
@@ -33,4 +33,17 @@ test("Retry-After is read as seconds or as an HTTP date; anything else is no ans
   expect(retryAfterSeconds("Wed, 02 Dec 2026 10:00:07 GMT", now)).toBe(7);
   expect(retryAfterSeconds("Wed, 02 Dec 2026 09:59:00 GMT", now)).toBe(0);
   for (const header of [null, undefined, "", "-1", "1.5", "soon"]) expect(retryAfterSeconds(header, now), String(header)).toBeNull();
+});
+
+test("six digits go to the authenticator check; anything else is a backup code", () => {
+  expect(isAppCode("012345")).toBe(true);
+  for (const code of ["12345", "1234567", "abcde-12345", "12 3456"]) expect(isAppCode(code), code).toBe(false);
+});
+
+test("a refused code says what went wrong; an expired sign-in asks to start again", () => {
+  expect(describeCodeError({ status: 401, code: "INVALID_CODE" }, null)).toEqual({ message: "That code isn’t right. Check the app and try again." });
+  expect(describeCodeError({ status: 401, code: "INVALID_BACKUP_CODE" }, null).message).toContain("works only once");
+  expect(describeCodeError({ status: 429, code: "ACCOUNT_THROTTLED" }, 4).message).toBe("Too many failed attempts for this account. Try again in 4 seconds.");
+  expect(describeCodeError({ status: 401, code: "INVALID_TWO_FACTOR_COOKIE" }, null)).toMatchObject({ restart: true });
+  expect(describeCodeError({ status: 400, code: "TOO_MANY_ATTEMPTS_REQUEST_NEW_CODE" }, null)).toMatchObject({ restart: true });
 });

@@ -5,31 +5,10 @@ import type { Route } from "next";
 import { useRouter } from "next/navigation";
 import { useId, useState, useTransition, type FormEvent } from "react";
 
-import type { AuthError } from "@/components/account/auth-errors";
-import { retryAfterSeconds, tryAgainIn } from "@/components/auth/auth-form-errors";
+import { describeCodeError, isAppCode, retryAfterSeconds } from "@/components/auth/auth-form-errors";
 import { focusFirstInvalid, TextField } from "@/components/text-field";
 import { fieldLabel, formAlert, mutedText, primaryButton, quietButton } from "@/components/ui";
 import { authClient } from "@/lib/auth-client";
-
-/** An authenticator app's code is six digits; anything else is taken for a backup code. */
-export const isAppCode = (code: string) => /^\d{6}$/.test(code);
-
-/** What to tell the person when a code is refused; `restart` when only a new sign-in helps. */
-export function describeCodeError(error: AuthError, retryAfter: number | null): { message: string; restart?: boolean } {
-  switch (error.code) {
-    case "INVALID_CODE":
-      return { message: "That code isn’t right. Check the app and try again." };
-    case "INVALID_BACKUP_CODE":
-      return { message: "That backup code isn’t valid. Each backup code works only once." };
-    case "ACCOUNT_THROTTLED":
-      return { message: `Too many failed attempts for this account. ${tryAgainIn(retryAfter)}` };
-    case "TOO_MANY_ATTEMPTS_REQUEST_NEW_CODE":
-    case "INVALID_TWO_FACTOR_COOKIE":
-      return { message: "This sign-in has expired or had too many wrong codes. Sign in again.", restart: true };
-  }
-  if (error.status === 429) return { message: `Too many attempts. ${tryAgainIn(retryAfter)}` };
-  return { message: error.message ?? "Something went wrong on our side. Try again in a moment." };
-}
 
 /** The sign-in's second step, after a right password on an account with two-factor sign-in. */
 export function TwoFactorStep({ next, onRestart }: { next: Route; onRestart: () => void }) {
