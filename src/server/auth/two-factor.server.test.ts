@@ -111,6 +111,14 @@ test.each(["/two-factor/verify-totp", "/two-factor/verify-backup-code"])("%s all
   expect(statuses[10]).toBe(429);
 });
 
+test.each(["/two-factor/enable", "/two-factor/disable"])("%s allows 10 requests in 10 minutes per address", async (path) => {
+  const address = { "x-forwarded-for": `203.0.113.${100 + path.length}` };
+  const statuses: number[] = [];
+  for (let attempt = 0; attempt < 11; attempt++) statuses.push((await post(path, { password: "x" }, address)).status);
+  expect(statuses.slice(0, 10)).toEqual(Array(10).fill(401));
+  expect(statuses[10]).toBe(429);
+});
+
 test("turning two-factor sign-in on or off checks the password, and wrong ones are throttled", async () => {
   const account = await signUpOverHttp(server.baseUrl);
   const statuses = await Promise.all(
