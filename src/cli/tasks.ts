@@ -226,9 +226,10 @@ const commands: Record<string, (flags: Flags, positionals: string[]) => Promise<
     await new Promise<void>((resolve, reject) => {
       const subscription = client.task.onChange.subscribe(undefined, {
         onData(change) {
-          // In arrival order, though each line may wait for a title.
-          printing = printing.then(() => printChange(flags, client, change, heard));
+          const reconnected = heard;
           heard = true;
+          // In arrival order, though each line may wait for a title.
+          printing = printing.then(() => printChange(flags, client, change, reconnected));
         },
         onConnectionStateChange(state) {
           if (state.state === "connecting" && heard) console.error("tasks: connection lost; reconnecting…");

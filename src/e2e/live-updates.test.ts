@@ -5,11 +5,12 @@ import { createTaskClient } from "@/client";
 
 import { addTask, browserTest, signUp, taskCheckbox, taskId } from "./harness";
 
-/** The data of every server-sent event the page receives, read from Chromium's network log. */
+/** The data of every server-sent message the page receives, read from Chromium's network log. */
 async function recordEvents(page: Page): Promise<string[]> {
   const events: string[] = [];
   const cdp = await page.context().newCDPSession(page);
-  cdp.on("Network.eventSourceMessageReceived", (message) => events.push(message.data));
+  // tRPC's own `connected` and `ping` events are named; the procedure's data is a plain message.
+  cdp.on("Network.eventSourceMessageReceived", (message) => message.eventName === "message" && events.push(message.data));
   await cdp.send("Network.enable");
   return events;
 }
@@ -64,4 +65,22 @@ browserTest("a change in one tab, or through the API with a JWT, shows in the pe
   expect(bobEvents.join("\n")).not.toContain(alicesTask);
   expect(bobsRequests).toEqual([]);
   expect(secondEvents.join("\n")).toContain(alicesTask);
+});
+
+browserTest("while the browser is offline the page says so, and back online it fetches what changed meanwhile", async ({ person, baseUrl }) => {
+  const alice = await person({ name: "Alice" });
+  await signUp(alice);
+  const events = await recordEvents(alice.page);
+  await alice.page.reload();
+  await waitUntilLive(alice.page, events);
+  const { token } = (await (await alice.page.request.get("/api/auth/token")).json()) as { token: string };
+
+  await alice.context.setOffline(true);
+  const offline = alice.page.getByRole("status").filter({ hasText: "Offline: reconnecting" });
+  await offline.waitFor({ timeout: 5_000 });
+  await createTaskClient({ baseUrl, token }).task.create.mutate({ title: "Added while offline" });
+
+  await alice.context.setOffline(false);
+  await offline.waitFor({ state: "detached", timeout: 5_000 });
+  await taskCheckbox(alice.page, "Added while offline").waitFor({ timeout: 5_000 });
 });

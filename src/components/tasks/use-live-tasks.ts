@@ -1,8 +1,8 @@
 "use client";
 
-import { useQueryClient } from "@tanstack/react-query";
+import { onlineManager, useQueryClient } from "@tanstack/react-query";
 import { useSubscription } from "@trpc/tanstack-react-query";
-import { useState } from "react";
+import { useEffect, useState, useSyncExternalStore } from "react";
 
 import { useTRPC } from "@/trpc/react";
 
@@ -13,6 +13,8 @@ export type LiveState = "connecting" | "live" | "reconnecting" | "stopped";
  * Keeps this tab's task queries in step with changes made anywhere else (another tab, device,
  * the CLI, another program): each change, and each (re)connection, which may have missed
  * some, refetches them. The events carry only ids; the data comes through the usual queries.
+ * The browser's own word that it is offline counts too: a dropped stream can take a while
+ * to notice, and coming back online refetches.
  */
 export function useLiveTasks(): LiveState {
   const trpc = useTRPC();
@@ -26,6 +28,12 @@ export function useLiveTasks(): LiveState {
     void queryClient.invalidateQueries(trpc.task.pathFilter());
   }
 
+  const online = useSyncExternalStore(onlineManager.subscribe.bind(onlineManager), () => onlineManager.isOnline(), () => true);
+  useEffect(
+    () => onlineManager.subscribe((isOnline) => void (isOnline && queryClient.invalidateQueries(trpc.task.pathFilter()))),
+    [queryClient, trpc],
+  );
+
   const subscription = useSubscription(
     trpc.task.onChange.subscriptionOptions(undefined, {
       onStarted: () => setConnectedOnce(true),
@@ -33,6 +41,7 @@ export function useLiveTasks(): LiveState {
     }),
   );
 
+  if (!online) return connectedOnce ? "reconnecting" : "connecting";
   switch (subscription.status) {
     case "pending":
       return "live";
