@@ -30,8 +30,6 @@ export interface TaskChanges {
    * being heard (rejects if the database cannot be reached).
    */
   subscribe(userId: string, signal: AbortSignal | undefined): Promise<AsyncGenerator<TaskChange>>;
-  /** How many subscriptions are open on this instance. */
-  subscribers(): number;
   close(): Promise<void>;
 }
 
@@ -48,8 +46,9 @@ export const HEARTBEAT_MS = 5_000;
 /**
  * Fans the database's task notifications out to this instance's subscribers: one listening
  * session for the whole instance, one in-memory channel per user. postgres.js listens again
- * after a dropped connection but gives up silently if the server is still down, so a
- * heartbeat through the same channel proves the session hears, and replaces it if not.
+ * after a dropped connection, but nothing tells us when the session goes away for good (the
+ * pool holding it is discarded after an outage), so a heartbeat through the same channel
+ * proves the session hears, and replaces it if not.
  */
 export function createTaskChanges(source: TaskChangeSource, { heartbeatMs = HEARTBEAT_MS } = {}): TaskChanges {
   const byUser = new EventEmitter();
@@ -64,7 +63,12 @@ export function createTaskChanges(source: TaskChangeSource, { heartbeatMs = HEAR
   let closed = false;
 
   function onPayload(payload: string) {
-    const parsed = JSON.parse(payload) as unknown;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(payload);
+    } catch {
+      return; // Not ours: anyone may NOTIFY on a channel.
+    }
     const beat = heartbeat.safeParse(parsed);
     if (beat.success) {
       if (beat.data.heartbeat === unansweredBeat) unansweredBeat = null;
@@ -126,7 +130,6 @@ export function createTaskChanges(source: TaskChangeSource, { heartbeatMs = HEAR
         for await (const [change] of changes) yield change as TaskChange;
       })();
     },
-    subscribers: () => userEvents().reduce((sum, event) => sum + byUser.listenerCount(event), 0),
     async close() {
       if (closed) return;
       closed = true;
