@@ -65,7 +65,8 @@ function cpuMsByPid(pids: readonly number[]): Map<number, number> {
   return used;
 }
 
-function rssBytes(pids: readonly number[]): number {
+/** Resident memory of these processes together. */
+export function rssBytes(pids: readonly number[]): number {
   let total = 0;
   for (const pid of pids) {
     try {

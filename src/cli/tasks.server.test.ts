@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 import * as OTPAuth from "otpauth";
-import { afterAll, beforeAll, expect, inject, test } from "vitest";
+import { afterAll, beforeAll, expect, inject, test, vi } from "vitest";
 
 import { freePort, signUpOverHttp, startProductionServer, type ProductionServer } from "@/test/production-server";
 
@@ -164,3 +164,36 @@ test("login asks for the two-factor code when the account has one: --code gives 
   expect(right.stdout).toContain(`as ${email}`);
   expect((await tasks(["list", "--json"])).code).toBe(0);
 }, 90_000);
+
+test("watch prints each change to the user's tasks as it happens, and stops on Ctrl-C", { timeout: 120_000 }, async () => {
+  const { token } = await signUpOverHttp(server.baseUrl);
+  const env = { TASKS_TOKEN: token! };
+  const child = spawn(process.execPath, ["--import", "tsx", "src/cli/tasks.ts", "watch"], {
+    env: { NODE_ENV: "production", PATH: process.env.PATH ?? "", HOME: configDir, TASKS_URL: server.baseUrl, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on("close", resolve));
+  await vi.waitFor(() => expect(stderr).toContain("Watching your tasks for changes"), { timeout: 30_000 });
+
+  const added = JSON.parse((await tasks(["add", "Watched task", "--json"], { env })).stdout) as { id: string };
+  // One at a time: each line reads the task's title, which a quick delete would take away.
+  const lines = (count: number) => vi.waitFor(() => expect(stdout.trim().split("\n")).toHaveLength(count), { timeout: 5_000 });
+  await lines(1);
+  await tasks(["done", added.id], { env });
+  await lines(2);
+  await tasks(["rm", added.id], { env });
+  await lines(3);
+  child.kill("SIGINT");
+
+  expect(await exited).toBe(0);
+  const short = added.id.slice(0, 8);
+  expect(stdout.trim().split("\n").map((line) => line.replace(/\s+/g, " "))).toEqual([
+    `created ${short} Watched task`,
+    `updated ${short} Watched task`,
+    `deleted ${short}`,
+  ]);
+});

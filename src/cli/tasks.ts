@@ -7,7 +7,7 @@ import { parseArgs, type ParseArgsConfig } from "node:util";
 
 import { TRPCClientError } from "@trpc/client";
 
-import { AuthRequestError, createTaskClient, signIn, signOut, type AppRouter, type TaskClient } from "@/client";
+import { AuthRequestError, createTaskClient, signIn, signOut, type AppRouter, type TaskChange, type TaskClient } from "@/client";
 
 import { cliConfig, DEFAULT_URL } from "./config";
 import { forgetLogin, readLogin, writeLogin } from "./credentials";
@@ -25,6 +25,7 @@ Commands:
   done <id> [--undo]                            mark a task done (or open again)
   edit <id> [--title <text>] [--notes <text>] [--due YYYY-MM-DD|none]
   rm <id>
+  watch                                         print changes to your tasks as they happen (Ctrl-C stops)
 
 <id> is a task id or a unique prefix of one (list shows the first 8 characters).
 
@@ -241,7 +242,50 @@ const commands: Record<string, (flags: Flags, positionals: string[]) => Promise<
     await client.task.delete.mutate({ id });
     print(flags, `Deleted ${shortId(id)}`, { id });
   },
+
+  async watch(flags) {
+    const { client } = session(flags);
+    let printing = Promise.resolve();
+    let heard = false;
+    await new Promise<void>((resolve, reject) => {
+      const subscription = client.task.onChange.subscribe(undefined, {
+        onData(change) {
+          const reconnected = heard;
+          heard = true;
+          // In arrival order, though each line may wait for a title.
+          printing = printing.then(() => printChange(flags, client, change, reconnected));
+        },
+        onConnectionStateChange(state) {
+          if (state.state === "connecting" && heard) console.error("tasks: connection lost; reconnecting…");
+        },
+        onError(error) {
+          subscription.unsubscribe();
+          reject(error);
+        },
+      });
+      process.once("SIGINT", () => {
+        subscription.unsubscribe();
+        resolve();
+      });
+    });
+    await printing;
+  },
 };
+
+/** One line per change; the title is read through the API, as any view would. */
+async function printChange(flags: Flags, client: TaskClient, change: TaskChange, reconnected: boolean): Promise<void> {
+  if (change.kind === "resync") {
+    console.error(
+      reconnected
+        ? "tasks: reconnected; changes made meanwhile are not listed (`tasks list` shows the tasks now)"
+        : "Watching your tasks for changes (Ctrl-C stops).",
+    );
+    return;
+  }
+  const title = change.kind === "deleted" ? null : await client.task.byId.query({ id: change.taskId }).then((task) => task.title, () => null);
+  if (flags.json) console.log(JSON.stringify({ ...change, title }));
+  else console.log(`${change.kind.padEnd(8)}${shortId(change.taskId)}${title === null ? "" : `  ${title}`}`);
+}
 
 /** One line a person can act on, for any failure. */
 function describeFailure(error: unknown, flags: Flags): string {

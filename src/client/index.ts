@@ -5,8 +5,9 @@
  *   const client = createTaskClient({ baseUrl: "https://tasks.example.com", token });
  *   const { items } = await client.task.list.query({ status: "active" });
  */
-import { createTRPCClient, httpBatchLink } from "@trpc/client";
+import { createTRPCClient, httpBatchLink, httpSubscriptionLink, splitLink } from "@trpc/client";
 import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
+import { EventSource } from "eventsource";
 import superjson from "superjson";
 
 import type { AppRouter } from "@/server/api/root";
@@ -15,6 +16,8 @@ export type { AppRouter };
 export type RouterInputs = inferRouterInputs<AppRouter>;
 export type RouterOutputs = inferRouterOutputs<AppRouter>;
 export type Task = RouterOutputs["task"]["byId"];
+/** What `task.onChange` delivers: a task's id and kind of change, or `resync` (refetch: some may have been missed). */
+export type TaskChange = RouterOutputs["task"]["onChange"] extends AsyncIterable<infer Change> ? Change : never;
 
 export interface TaskClientOptions {
   /** Where the app is served, e.g. https://tasks.example.com. */
@@ -25,17 +28,32 @@ export interface TaskClientOptions {
   fetch?: typeof globalThis.fetch;
 }
 
-/** A fully typed tRPC client of the task API, with request batching. */
-export function createTaskClient({ baseUrl, token, fetch }: TaskClientOptions) {
+/**
+ * A fully typed tRPC client of the task API, with request batching, and `task.onChange`
+ * over server-sent events (reconnecting by itself).
+ */
+export function createTaskClient({ baseUrl, token, fetch = globalThis.fetch }: TaskClientOptions) {
+  const url = new URL("/api/trpc", baseUrl).toString();
+  const authorization: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
   return createTRPCClient<AppRouter>({
     links: [
-      httpBatchLink({
-        url: new URL("/api/trpc", baseUrl).toString(),
-        transformer: superjson,
-        // The server refuses batches of more than 20 calls.
-        maxItems: 20,
-        headers: () => (token ? { authorization: `Bearer ${token}` } : {}),
-        ...(fetch ? { fetch } : {}),
+      splitLink({
+        condition: (op) => op.type === "subscription",
+        true: httpSubscriptionLink({
+          url,
+          transformer: superjson,
+          // Node has no EventSource; this one takes a fetch, which carries the token.
+          EventSource,
+          eventSourceOptions: { fetch: (input, init) => fetch(input, { ...init, headers: { ...init.headers, ...authorization } }) },
+        }),
+        false: httpBatchLink({
+          url,
+          transformer: superjson,
+          // The server refuses batches of more than 20 calls.
+          maxItems: 20,
+          headers: () => authorization,
+          fetch,
+        }),
       }),
     ],
   });

@@ -10,7 +10,8 @@
  * 2. Deploys. On SIGTERM (or SIGINT) the health check turns 503 so load balancers stop
  *    routing here; for SHUTDOWN_DELAY_MS the server still serves whatever arrives (closing
  *    the listener at once would reset connections still queued in the kernel); then it stops
- *    accepting, lets requests in flight finish, closes the database, and exits 0.
+ *    accepting, cuts event streams, lets requests in flight finish, closes the database, and
+ *    exits 0.
  */
 import { createServer, type IncomingMessage } from "node:http";
 
@@ -39,8 +40,16 @@ const app = next({ dev: false, dir: process.cwd(), hostname: env.HOST, port: env
 const handle = app.getRequestHandler();
 await app.prepare();
 
+// Event streams (task.onChange) never end by themselves: draining cuts them, and their
+// clients reconnect, to another instance.
+const eventStreams = new Set<IncomingMessage>();
+
 const server = createServer((request, response) => {
   recordClientAddress(request);
+  if (request.headers.accept === "text/event-stream") {
+    eventStreams.add(request);
+    response.once("close", () => eventStreams.delete(request));
+  }
   if (hsts) response.setHeader("strict-transport-security", HSTS_VALUE);
   void handle(request, response);
 });
@@ -58,6 +67,7 @@ async function shutdown(signal: string): Promise<void> {
   await new Promise((resolve) => setTimeout(resolve, env.SHUTDOWN_DELAY_MS));
   const drained = new Promise<void>((resolve) => server.close(() => resolve()));
   server.closeIdleConnections();
+  for (const request of eventStreams) request.socket.destroy();
   const timeout = setTimeout(() => server.closeAllConnections(), DRAIN_TIMEOUT_MS);
   await drained;
   clearTimeout(timeout);

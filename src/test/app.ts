@@ -1,3 +1,5 @@
+import { sql } from "drizzle-orm";
+
 import { createAuth, type AppAuth, type Auth, type AuthConfig } from "@/server/auth/auth";
 import type { DatabaseOptions } from "@/server/db/client";
 import { handleTRPCRequest } from "@/server/api/http";
@@ -5,6 +7,7 @@ import { createCaller } from "@/server/api/root";
 import { createInnerTRPCContext } from "@/server/api/trpc";
 import type { WriteLimiter } from "@/server/api/write-limiter";
 import type { OriginPolicy } from "@/server/http/origins";
+import { createTaskChanges, type TaskChanges } from "@/server/tasks/task-changes";
 
 import { createTestDatabase, type TestDatabase } from "./database";
 
@@ -23,6 +26,8 @@ export interface TestApp extends TestDatabase {
   auth: Auth;
   /** Better Auth with its JWT verifier, as the API's context takes them. */
   appAuth: AppAuth;
+  /** Task change notifications from this database, as `task.onChange` hears them. */
+  taskChanges: TaskChanges;
   /** Signs a new user up through Better Auth and returns their session. */
   signUp(overrides?: { name?: string; email?: string; password?: string }): Promise<TestUser>;
   /** A tRPC caller acting with `headers` (none: signed out). */
@@ -44,6 +49,12 @@ export async function createTestApp(options: DatabaseOptions & { auth?: Partial<
   const database = await createTestDatabase(databaseOptions);
   const appAuth = createAuth(database.db, { baseURL: TEST_BASE_URL, secret: TEST_SECRET, ...authConfig });
   const { auth } = appAuth;
+  const taskChanges = createTaskChanges({
+    listen: database.listen,
+    async notify(channel, payload) {
+      await database.db.execute(sql`select pg_notify(${channel}, ${payload})`);
+    },
+  });
 
   async function signUp(overrides: { name?: string; email?: string; password?: string } = {}): Promise<TestUser> {
     userCount += 1;
@@ -58,15 +69,20 @@ export async function createTestApp(options: DatabaseOptions & { auth?: Partial<
 
   return {
     ...database,
+    close: async () => {
+      await taskChanges.close();
+      await database.close();
+    },
     auth,
     appAuth,
+    taskChanges,
     signUp,
     caller: (headers = new Headers()) =>
-      createCaller(createInnerTRPCContext({ db: database.db, auth: appAuth, headers })),
+      createCaller(createInnerTRPCContext({ db: database.db, auth: appAuth, headers, taskChanges })),
     handle: (request, { writeLimiter } = {}) =>
       handleTRPCRequest(
         request,
-        ({ headers, requestId }) => createInnerTRPCContext({ db: database.db, auth: appAuth, headers, requestId, writeLimiter }),
+        ({ headers, requestId }) => createInnerTRPCContext({ db: database.db, auth: appAuth, headers, requestId, writeLimiter, taskChanges }),
         TEST_ORIGINS,
       ),
   };

@@ -1,7 +1,7 @@
 "use client";
 
 import { QueryClientProvider, type QueryClient } from "@tanstack/react-query";
-import { createTRPCClient, httpBatchLink } from "@trpc/client";
+import { createTRPCClient, httpBatchLink, httpSubscriptionLink, splitLink } from "@trpc/client";
 import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
 import { createTRPCContext } from "@trpc/tanstack-react-query";
 import { useState, type ReactNode } from "react";
@@ -37,8 +37,13 @@ export function TRPCReactProvider({ children }: { children: ReactNode }) {
         // Relative: only the browser sends requests through this client. Server
         // components call procedures in-process (src/trpc/server.tsx), and the server
         // render of a client component reads the cache they filled.
-        // The server refuses batches of more than 20 calls (MAX_BATCH_SIZE in src/server/api/http.ts).
-        httpBatchLink({ url: "/api/trpc", transformer: superjson, maxItems: 20 }),
+        // Subscriptions (task.onChange) are server-sent events, with the cookie like any request.
+        splitLink({
+          condition: (op) => op.type === "subscription",
+          true: httpSubscriptionLink({ url: "/api/trpc", transformer: superjson }),
+          // The server refuses batches of more than 20 calls (MAX_BATCH_SIZE in src/server/api/http.ts).
+          false: httpBatchLink({ url: "/api/trpc", transformer: superjson, maxItems: 20 }),
+        }),
       ],
     }),
   );

@@ -9,6 +9,7 @@ import type { TaskStatus } from "@/lib/validators/task";
 import { useTRPC, useTRPCClient } from "@/trpc/react";
 
 import { useToday } from "./due-date";
+import { LiveStatus } from "./live-status";
 import { NEW_TASK_TITLE_ID, NewTaskForm } from "./new-task-form";
 import { applyPatch, matchesFilters } from "./task-cache";
 import { TaskItem, taskToggleId } from "./task-item";
@@ -83,6 +84,7 @@ export function TasksView() {
 
   return (
     <div className="space-y-6">
+      <LiveStatus />
       <section aria-labelledby="add-heading" className={`${card} p-4 sm:p-5`}>
         <h2 id="add-heading" className="sr-only">
           Add a task

@@ -11,6 +11,7 @@ import { resolveCaller, resolveSession, type Caller, type ResolvedSession } from
 import { DeadlineExceeded, withDeadline } from "@/server/deadline";
 import { discardUnreachablePool, getDb, type Database } from "@/server/db";
 import { isDatabaseUnavailable, isDataException } from "@/server/db/errors";
+import { appTaskChanges, type TaskChanges } from "@/server/tasks/task-changes";
 import { createTaskRepository } from "@/server/tasks/task-repository";
 
 import { createWriteLimiter, RetryLater, type WriteLimiter } from "./write-limiter";
@@ -22,6 +23,8 @@ export interface InnerContextOptions {
   requestId?: string;
   /** Per-user write limit; the app's shared one unless a test brings its own. */
   writeLimiter?: WriteLimiter;
+  /** Where task change notifications come from; the app's own unless a test brings one. */
+  taskChanges?: TaskChanges;
 }
 
 /** Writes per user per minute, per instance (scaled by RATE_LIMIT_MULTIPLIER). */
@@ -34,7 +37,7 @@ const appWriteLimiter = createWriteLimiter({ max: WRITES_PER_MINUTE * env.RATE_L
  * and headers. The session is resolved once per request (a batch shares it), and only
  * when a procedure needs it.
  */
-export function createInnerTRPCContext({ db, auth, headers, requestId, writeLimiter = appWriteLimiter }: InnerContextOptions) {
+export function createInnerTRPCContext({ db, auth, headers, requestId, writeLimiter = appWriteLimiter, taskChanges }: InnerContextOptions) {
   let session: Promise<ResolvedSession | null> | undefined;
   let caller: Promise<Caller | null> | undefined;
   const getSession = () => (session ??= resolveSession(auth.auth, headers));
@@ -43,6 +46,7 @@ export function createInnerTRPCContext({ db, auth, headers, requestId, writeLimi
     headers,
     requestId: requestId ?? randomUUID(),
     writeLimiter,
+    taskChanges: taskChanges ?? appTaskChanges(),
     /** The database session with the user's profile (cookie or bearer session token). */
     getSession,
     /** The API caller: a locally verified JWT, or the database session. */
@@ -65,6 +69,14 @@ export async function createTRPCContext(opts: { headers: Headers; requestId?: st
 
 const t = initTRPC.context<TRPCContext>().create({
   transformer: superjson,
+  sse: {
+    // A comment every 15 s keeps proxies from closing a quiet stream and lets the client
+    // notice a dead one; ending each stream after 5 minutes makes the client reconnect, and
+    // so sign in again: a revoked session or an expired JWT stops hearing changes.
+    ping: { enabled: true, intervalMs: 15_000 },
+    client: { reconnectAfterInactivityMs: 40_000 },
+    maxDurationMs: 5 * 60_000,
+  },
   isDev: env.NODE_ENV === "development",
   errorFormatter({ shape, error, ctx }) {
     const zodError = error.cause instanceof z.ZodError ? error.cause : null;

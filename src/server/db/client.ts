@@ -22,6 +22,12 @@ export interface DatabaseHandle {
   readonly driver: "postgres" | "pglite";
   /** Applies pending migrations from `drizzle/`. */
   migrate(): Promise<void>;
+  /**
+   * Calls `onPayload` with each NOTIFY on `channel`; resolves once listening, to a function
+   * that stops. On PostgreSQL each call opens a session of its own (the app listens once per
+   * instance), and `onListening` runs each time it (re)starts: notifications in between are lost.
+   */
+  listen(channel: string, onPayload: (payload: string) => void, onListening?: () => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 
@@ -57,11 +63,31 @@ export function connectPostgres(url: string, options: PostgresPoolOptions = {}):
     // statement time limit is set per transaction instead (see the task repository).
     connection: { application_name: "tasks" },
   });
+  // LISTEN needs a session of its own, so not through a transaction pooler. postgres.js
+  // listens again on a new connection after a drop; a failed listen is ended with its session.
+  const listeners = new Set<postgres.Sql>();
   return {
     db: drizzlePostgres(client, drizzleConfig(options)),
     driver: "postgres",
     migrate: () => migratePostgres(options.migrationUrl ?? url),
-    close: () => client.end({ timeout: 5 }),
+    async listen(channel, onPayload, onListening) {
+      const session = postgres(options.migrationUrl ?? url, { connect_timeout: 5, onnotice: () => {}, connection: { application_name: "tasks-listen" } });
+      listeners.add(session);
+      const stop = async () => {
+        listeners.delete(session);
+        await session.end({ timeout: 5 });
+      };
+      try {
+        await session.listen(channel, onPayload, onListening);
+      } catch (error) {
+        await stop();
+        throw error;
+      }
+      return stop;
+    },
+    close: async () => {
+      await Promise.all([client.end({ timeout: 5 }), ...[...listeners].map((session) => session.end({ timeout: 5 }))]);
+    },
   };
 }
 
@@ -88,6 +114,12 @@ function wrapPglite(client: PGlite, release: () => void, options: DatabaseOption
     db: drizzlePglite(client, drizzleConfig(options)),
     driver: "pglite",
     migrate: () => migratePglite(client),
+    // In-process: nothing between the writer and the listener can drop.
+    async listen(channel, onPayload, onListening) {
+      const unlisten = await client.listen(channel, onPayload);
+      onListening?.();
+      return unlisten;
+    },
     close: async () => {
       try {
         await client.close();

@@ -19,11 +19,20 @@ const globalForDb = globalThis as typeof globalThis & {
  * migrated before it is handed out. A failed open is not cached, so the next call retries.
  */
 export async function getDb(): Promise<Database> {
+  return (await openHandle()).db;
+}
+
+/** LISTEN on the configured database (see `DatabaseHandle.listen`); ends when the pool is discarded or closed. */
+export async function listen(...args: Parameters<DatabaseHandle["listen"]>): Promise<() => Promise<void>> {
+  return (await openHandle()).listen(...args);
+}
+
+function openHandle(): Promise<DatabaseHandle> {
   globalForDb.tasksDatabase ??= openConfiguredDatabase().catch((error: unknown) => {
     globalForDb.tasksDatabase = undefined;
     throw error;
   });
-  return (await globalForDb.tasksDatabase).db;
+  return globalForDb.tasksDatabase;
 }
 
 /**

@@ -65,4 +65,12 @@ export const taskRouter = createTRPCRouter({
   }),
 
   stats: protectedProcedure.query(({ ctx }) => ctx.tasks.stats()),
+
+  /**
+   * Which of the caller's tasks change, as they commit, on any instance: ids and kinds only.
+   * Server-sent events; the input is only what tRPC's client sends when it reconnects.
+   */
+  onChange: protectedProcedure
+    .input(z.object({ lastEventId: z.string().max(200).nullish() }).optional())
+    .subscription(({ ctx, signal }) => ctx.taskChanges.subscribe(ctx.user.id, signal)),
 });
