@@ -25,6 +25,9 @@ browserTest("on a 390×844 phone the first task shows without scrolling, with ic
     ["Delete “Short one”", ""],
   ]);
 
+  // The search box beside the order menu stays wide enough to type in (regression: it shrank to a sliver).
+  expect((await page.getByLabel("Search tasks").boundingBox())?.width).toBeGreaterThanOrEqual(150);
+
   // A long title keeps most of the row, not a sliver.
   const title = await taskRow(page, LONG_TITLE).getByText(LONG_TITLE).boundingBox();
   expect(title?.width).toBeGreaterThanOrEqual(200);

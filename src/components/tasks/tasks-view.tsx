@@ -171,8 +171,8 @@ export function TasksView() {
               );
             })}
           </div>
-          <div className="flex gap-2">
-            <div className="min-w-0 flex-1 sm:w-56">
+          <div className="flex gap-2 sm:max-w-md sm:flex-1">
+            <div className="min-w-0 flex-1">
               <label htmlFor="task-search" className="sr-only">
                 Search tasks
               </label>
@@ -193,7 +193,7 @@ export function TasksView() {
               id="task-sort"
               value={sort}
               onChange={(event) => showFilters({ sort: event.currentTarget.value as TaskListFilters["sort"] }, "push")}
-              className={`${textInput} w-auto`}
+              className={`${textInput.replace("w-full", "w-auto")} shrink-0`}
             >
               {SORT_OPTIONS.map((option) => (
                 <option key={option.sort} value={option.sort}>
