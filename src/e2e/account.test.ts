@@ -73,6 +73,7 @@ browserTest("the account page lists sessions, signs other devices out, changes t
   await page.getByRole("region", { name: "Delete account" }).getByLabel("Password").fill(newPassword);
   await page.getByRole("button", { name: "Delete my account" }).click();
   await page.waitForURL((url) => url.pathname === "/");
+  await page.getByRole("status").filter({ hasText: "Your account has been deleted, with all its tasks and sessions." }).waitFor();
   await page.getByRole("link", { name: "Create an account" }).waitFor();
   expect(await stillSignedIn(page)).toBe(false);
   await signIn(page, { email: alice.email, password: newPassword });

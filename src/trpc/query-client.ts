@@ -10,6 +10,12 @@ export function createQueryClient(): QueryClient {
         // only repeat the server's work.
         staleTime: 30_000,
       },
+      mutations: {
+        // Send even when the browser says it is offline: the request then fails at once and
+        // the change is undone and explained, rather than waiting silently ("Adding…") for a
+        // connection that may never come back before the tab is closed.
+        networkMode: "always",
+      },
       // Dates survive the trip from the server render to the browser as dates.
       dehydrate: {
         serializeData: superjson.serialize,

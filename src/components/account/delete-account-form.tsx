@@ -33,7 +33,7 @@ export function DeleteAccountForm() {
       await unwrap(authClient.deleteUser({ password }));
       // A full page load: nothing of this account may stay in memory (query or router cache).
       // eslint-disable-next-line @next/next/no-location-assign-relative-destination
-      window.location.assign("/");
+      window.location.assign("/?deleted=account");
     } catch (error) {
       if (error instanceof AuthRefusal && error.error.code === "INVALID_PASSWORD") {
         setPasswordError(errorMessage(error));

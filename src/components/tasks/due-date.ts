@@ -8,6 +8,13 @@ import { useSyncExternalStore } from "react";
 
 const DAY_KEY_LENGTH = "YYYY-MM-DD".length;
 
+/**
+ * The date inputs' bounds: the API's (years 1000–9999, see `EARLIEST_DATE` and `LATEST_DATE`
+ * in src/lib/validators/task.ts), written out so the page does not load the validators.
+ */
+export const DUE_DATE_MIN = "1000-01-01";
+export const DUE_DATE_MAX = "9999-12-31";
+
 /** The date input's value ("" or "YYYY-MM-DD") as a due date. */
 export function dueDateFromInput(value: string): Date | null {
   if (value === "") return null;

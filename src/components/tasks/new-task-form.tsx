@@ -5,7 +5,7 @@ import { useId, useRef, useState, type FormEvent } from "react";
 import { FieldError, fieldErrorId } from "@/components/text-field";
 import { fieldError, fieldLabel, primaryButton, textInput } from "@/components/ui";
 
-import { dueDateToInput } from "./due-date";
+import { DUE_DATE_MAX, DUE_DATE_MIN, dueDateToInput } from "./due-date";
 import type { TaskFieldErrors as FieldErrors } from "./task-form-schemas";
 import { useCreateTask } from "./use-task-mutations";
 
@@ -54,15 +54,21 @@ export function NewTaskForm({ onAdded }: { onAdded: (title: string) => void }) {
     create.mutate(parsed.data);
   }
 
+  async function revalidate(form: HTMLFormElement) {
+    if (Object.keys(errors).length === 0) return;
+    const { newTaskSchema, remainingErrors } = await import("./task-form-schemas");
+    setErrors((shown) => remainingErrors(shown, newTaskSchema, form));
+  }
+
   const describedBy = (field: keyof FieldErrors) => (errors[field] ? fieldErrorId(ids[field]) : undefined);
 
   return (
-    <form onSubmit={(event) => void onSubmit(event)} noValidate aria-label="Add a task" className="space-y-3">
+    <form onSubmit={(event) => void onSubmit(event)} onInput={(event) => void revalidate(event.currentTarget)} noValidate aria-label="Add a task" className="space-y-3">
       <div>
         <label htmlFor={NEW_TASK_TITLE_ID} className={fieldLabel}>
           New task
         </label>
-        <div className="mt-1 flex flex-col gap-2 sm:flex-row">
+        <div className="mt-1 flex gap-2">
           <input
             ref={title}
             id={NEW_TASK_TITLE_ID}
@@ -82,7 +88,7 @@ export function NewTaskForm({ onAdded }: { onAdded: (title: string) => void }) {
       </div>
 
       <details className="group" open={Boolean(errors.description ?? errors.dueAt)}>
-        <summary className="w-fit cursor-pointer rounded text-sm font-medium text-indigo-800 hover:underline dark:text-indigo-200">
+        <summary className="w-fit cursor-pointer rounded py-1 text-sm font-medium text-indigo-800 hover:underline dark:text-indigo-200">
           Notes and due date
         </summary>
         <div className="mt-3 grid gap-3 sm:grid-cols-[1fr_auto]">
@@ -110,6 +116,8 @@ export function NewTaskForm({ onAdded }: { onAdded: (title: string) => void }) {
               id={ids.dueAt}
               name="dueAt"
               type="date"
+              min={DUE_DATE_MIN}
+              max={DUE_DATE_MAX}
               aria-invalid={errors.dueAt ? true : undefined}
               aria-describedby={describedBy("dueAt")}
               className={`${textInput} mt-1`}

@@ -27,7 +27,7 @@ function pages(...items: Task[][]): TaskListData {
 }
 
 const titles = (data: TaskListData) => data.pages.map((page) => page.items.map((item) => item.title));
-const all = { status: "all", search: "" } as const;
+const all = { status: "all", search: "", sort: "newest" } as const;
 
 describe("upsertTask", () => {
   test("replaces a changed task in place", () => {
@@ -38,7 +38,7 @@ describe("upsertTask", () => {
   });
 
   test("takes a task out of a list it no longer matches, and puts it back in order when it matches again", () => {
-    const active = { status: "active", search: "" } as const;
+    const active = { status: "active", search: "", sort: "newest" } as const;
     const data = pages([task(3), task(2), task(1)]);
     const completed = upsertTask(data, task(2, { completed: true }), active);
     expect(titles(completed)).toEqual([["Task 3", "Task 1"]]);
@@ -66,9 +66,29 @@ describe("upsertTask", () => {
   });
 
   test("respects the search: a renamed task leaves a list searched for its old title", () => {
-    const search = { status: "all", search: "milk" } as const;
+    const search = { status: "all", search: "milk", sort: "newest" } as const;
     const data = pages([task(1, { title: "Buy milk" })]);
     expect(titles(upsertTask(data, task(1, { title: "Buy bread" }), search))).toEqual([[]]);
+  });
+});
+
+describe("upsertTask in the other orders", () => {
+  const byDue = { status: "all", search: "", sort: "due" } as const;
+  const day = (d: number) => new Date(Date.UTC(2025, 5, d));
+
+  test("a new due date moves the task to its place; no due date goes last", () => {
+    const data = pages([task(1, { dueAt: day(1) }), task(2, { dueAt: day(2) }), task(3)]);
+    expect(titles(upsertTask(data, task(3, { dueAt: day(1) }), byDue))).toEqual([["Task 3", "Task 1", "Task 2"]]);
+    expect(titles(upsertTask(data, task(1, { dueAt: null }), byDue))).toEqual([["Task 2", "Task 3", "Task 1"]]);
+  });
+
+  test("completing a task moves it below the open ones, or out of the loaded pages", () => {
+    const completedLast = { status: "all", search: "", sort: "completedLast" } as const;
+    const data = pages([task(3), task(2), task(1)]);
+    expect(titles(upsertTask(data, task(3, { completed: true }), completedLast))).toEqual([["Task 2", "Task 1", "Task 3"]]);
+    const more = pages([task(3), task(2)], [task(1)]);
+    const moved = upsertTask({ ...more, pages: [more.pages[0]!] }, task(3, { completed: true }), completedLast);
+    expect(titles(moved), "later pages bring it").toEqual([["Task 2"]]);
   });
 });
 
@@ -76,8 +96,10 @@ test("removeTask drops the task from whichever page holds it", () => {
   expect(titles(removeTask(pages([task(3)], [task(2), task(1)]), task(2).id))).toEqual([["Task 3"], ["Task 1"]]);
 });
 
-test("matchesFilters searches titles case-insensitively", () => {
+test("matchesFilters searches titles and notes case-insensitively", () => {
   expect(matchesFilters(task(1, { title: "Write REPORT" }), { status: "all", search: "report" })).toBe(true);
+  expect(matchesFilters(task(1, { description: "Call the BANK first" }), { status: "all", search: "bank" })).toBe(true);
+  expect(matchesFilters(task(1, { description: null }), { status: "all", search: "bank" })).toBe(false);
   expect(matchesFilters(task(1, { completed: true }), { status: "active", search: "" })).toBe(false);
   expect(matchesFilters(task(1, { completed: true }), { status: "completed", search: "" })).toBe(true);
 });

@@ -1,3 +1,5 @@
+import type { TaskSort } from "@/lib/validators/task";
+
 import type { Task, TaskListData, TaskListFilters, TaskStats } from "./task-list-query";
 
 /**
@@ -25,15 +27,25 @@ export function applyPatch(task: Task, patch: TaskPatch): Task {
   };
 }
 
-/** Whether a list with these filters shows `task` (the server's rule: case-insensitive title substring). */
-export function matchesFilters(task: Task, { status, search }: TaskListFilters): boolean {
+/** Whether a list with these filters shows `task` (the server's rule: case-insensitive substring of title or notes). */
+export function matchesFilters(task: Task, { status, search }: Pick<TaskListFilters, "status" | "search">): boolean {
   if (status === "active" && task.completed) return false;
   if (status === "completed" && !task.completed) return false;
-  return search === "" || task.title.toLocaleLowerCase().includes(search.toLocaleLowerCase());
+  const needle = search.toLocaleLowerCase();
+  return (
+    search === "" ||
+    task.title.toLocaleLowerCase().includes(needle) ||
+    (task.description?.toLocaleLowerCase().includes(needle) ?? false)
+  );
 }
 
-/** Newest first, then by id: the server's order. */
-function comesBefore(a: Task, b: Task): boolean {
+/** Whether `a` comes before `b` in the server's order `sort` (see the repository's `sortKeys`). */
+function comesBefore(a: Task, b: Task, sort: TaskSort): boolean {
+  if (sort === "due") {
+    const due = (task: Task) => task.dueAt?.getTime() ?? Number.POSITIVE_INFINITY;
+    if (due(a) !== due(b)) return due(a) < due(b);
+  }
+  if (sort === "completedLast" && a.completed !== b.completed) return !a.completed;
   const byCreation = b.createdAt.getTime() - a.createdAt.getTime();
   return byCreation !== 0 ? byCreation < 0 : a.id > b.id;
 }
@@ -45,24 +57,27 @@ function comesBefore(a: Task, b: Task): boolean {
  */
 export function upsertTask(data: TaskListData, task: Task, filters: TaskListFilters): TaskListData {
   if (!matchesFilters(task, filters)) return removeTask(data, task.id);
-  // The order (creation time, id) never changes, so a listed task keeps its place.
-  if (data.pages.some((page) => page.items.some((item) => item.id === task.id))) {
+  const listed = data.pages.flatMap((page) => page.items);
+  const index = listed.findIndex((item) => item.id === task.id);
+  const [previous, next] = [listed[index - 1], listed[index + 1]];
+  // Still between its neighbours (always so when only the newest-first order is used): keep its place.
+  if (index !== -1 && (!previous || comesBefore(previous, task, filters.sort)) && (!next || comesBefore(task, next, filters.sort))) {
     return {
       ...data,
       pages: data.pages.map((page) => ({ ...page, items: page.items.map((item) => (item.id === task.id ? task : item)) })),
     };
   }
 
-  const pages = data.pages.map((page) => ({ ...page, items: [...page.items] }));
+  const pages = removeTask(data, task.id).pages.map((page) => ({ ...page, items: [...page.items] }));
   for (const page of pages) {
-    const index = page.items.findIndex((item) => comesBefore(task, item));
+    const index = page.items.findIndex((item) => comesBefore(task, item, filters.sort));
     if (index !== -1) {
       page.items.splice(index, 0, task);
       return { ...data, pages };
     }
   }
   const last = pages.at(-1);
-  if (!last || last.nextCursor !== null) return data;
+  if (!last || last.nextCursor !== null) return { ...data, pages };
   last.items.push(task);
   return { ...data, pages };
 }

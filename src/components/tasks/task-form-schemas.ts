@@ -32,3 +32,14 @@ export function readTaskForm(form: HTMLFormElement) {
     dueAt: dueDateFromInput(String(data.get("dueAt") ?? "")),
   };
 }
+
+/**
+ * Of the errors `shown`, those still true of what `form` now holds: fixing a field clears its
+ * message as it is typed, while a field not yet complained about is left alone.
+ */
+export function remainingErrors(shown: TaskFieldErrors, schema: z.ZodType, form: HTMLFormElement): TaskFieldErrors {
+  const parsed = schema.safeParse(readTaskForm(form));
+  const now = parsed.success ? {} : fieldErrorsOf(parsed.error);
+  const fields = (Object.keys(shown) as (keyof TaskFieldErrors)[]).filter((field) => now[field]);
+  return Object.fromEntries(fields.map((field) => [field, now[field]]));
+}

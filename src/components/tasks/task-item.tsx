@@ -5,7 +5,7 @@ import { useEffect, useId, useRef, useState, type FormEvent, type KeyboardEvent 
 import { FieldError, fieldErrorId } from "@/components/text-field";
 import { dangerButton, fieldLabel, mutedText, primaryButton, quietButton, secondaryButton, textInput } from "@/components/ui";
 
-import { dueDateToInput, dueState, formatDueDate } from "./due-date";
+import { DUE_DATE_MAX, DUE_DATE_MIN, dueDateToInput, dueState, formatDueDate } from "./due-date";
 import type { TaskPatch } from "./task-cache";
 import type { TaskFieldErrors as FieldErrors } from "./task-form-schemas";
 import type { Task } from "./task-list-query";
@@ -26,10 +26,12 @@ interface TaskItemProps {
   staysListed: (patch: TaskPatch) => boolean;
   onError: (message: string) => void;
   onDeleted: (title: string) => void;
+  /** Called with the server's copy of the task once the delete is done (for undo). */
+  onDeleteConfirmed: (deleted: Task) => void;
 }
 
-export function TaskItem({ task, today, onLeaving, staysListed, onError, onDeleted }: TaskItemProps) {
-  const { update, remove } = useTaskMutations(task, onError);
+export function TaskItem({ task, today, onLeaving, staysListed, onError, onDeleted, onDeleteConfirmed }: TaskItemProps) {
+  const { update, remove } = useTaskMutations(task, onError, onDeleteConfirmed);
   const [editing, setEditing] = useState(false);
   const editButton = useRef<HTMLButtonElement>(null);
   const returnFocus = useRef(false);
@@ -64,7 +66,7 @@ export function TaskItem({ task, today, onLeaving, staysListed, onError, onDelet
         checked={task.completed}
         onChange={(event) => change({ completed: event.currentTarget.checked })}
         aria-label={task.title}
-        className="mt-1 size-5 shrink-0 cursor-pointer accent-indigo-700 dark:accent-indigo-300"
+        className="mt-0.5 size-6 shrink-0 cursor-pointer accent-indigo-700 dark:accent-indigo-300"
       />
       {editing ? (
         <EditTaskForm
@@ -102,9 +104,10 @@ export function TaskItem({ task, today, onLeaving, staysListed, onError, onDelet
               type="button"
               onClick={() => setEditing(true)}
               aria-label={`Edit “${task.title}”`}
+              title="Edit"
               className={quietButton}
             >
-              Edit
+              <PencilIcon />
             </button>
             <button
               type="button"
@@ -114,9 +117,10 @@ export function TaskItem({ task, today, onLeaving, staysListed, onError, onDelet
                 onDeleted(task.title);
               }}
               aria-label={`Delete “${task.title}”`}
+              title="Delete"
               className={dangerButton}
             >
-              Delete
+              <TrashIcon />
             </button>
           </div>
         </>
@@ -161,10 +165,16 @@ function EditTaskForm({ task, onSave, onCancel }: EditTaskFormProps) {
     onCancel();
   }
 
+  async function revalidate(form: HTMLFormElement) {
+    if (Object.keys(errors).length === 0) return;
+    const { editTaskSchema, remainingErrors } = await import("./task-form-schemas");
+    setErrors((shown) => remainingErrors(shown, editTaskSchema, form));
+  }
+
   const describedBy = (field: keyof FieldErrors) => (errors[field] ? fieldErrorId(ids[field]) : undefined);
 
   return (
-    <form onSubmit={(event) => void onSubmit(event)} onKeyDown={onKeyDown} noValidate aria-label={`Edit “${task.title}”`} className="min-w-0 flex-1 space-y-3">
+    <form onSubmit={(event) => void onSubmit(event)} onInput={(event) => void revalidate(event.currentTarget)} onKeyDown={onKeyDown} noValidate aria-label={`Edit “${task.title}”`} className="min-w-0 flex-1 space-y-3">
       <div>
         <label htmlFor={ids.title} className={fieldLabel}>
           Title
@@ -207,6 +217,8 @@ function EditTaskForm({ task, onSave, onCancel }: EditTaskFormProps) {
             id={ids.dueAt}
             name="dueAt"
             type="date"
+            min={DUE_DATE_MIN}
+            max={DUE_DATE_MAX}
             defaultValue={dueDateToInput(task.dueAt)}
             aria-invalid={errors.dueAt ? true : undefined}
             aria-describedby={describedBy("dueAt")}
@@ -224,5 +236,38 @@ function EditTaskForm({ task, onSave, onCancel }: EditTaskFormProps) {
         </button>
       </div>
     </form>
+  );
+}
+
+// Icons are decoration: the buttons carry their names (aria-label) and a tooltip (title).
+const iconProps = {
+  "aria-hidden": true,
+  width: 20,
+  height: 20,
+  viewBox: "0 0 24 24",
+  fill: "none",
+  stroke: "currentColor",
+  strokeWidth: 2,
+  strokeLinecap: "round",
+  strokeLinejoin: "round",
+} as const;
+
+function PencilIcon() {
+  return (
+    <svg {...iconProps}>
+      <path d="M12 20h9" />
+      <path d="M16.5 3.5a2.1 2.1 0 0 1 3 3L7 19l-4 1 1-4Z" />
+    </svg>
+  );
+}
+
+function TrashIcon() {
+  return (
+    <svg {...iconProps}>
+      <path d="M3 6h18" />
+      <path d="M8 6V4h8v2" />
+      <path d="M19 6l-1 14H6L5 6" />
+      <path d="M10 11v6M14 11v6" />
+    </svg>
   );
 }

@@ -2,7 +2,7 @@ import { infiniteQueryOptions, type InfiniteData } from "@tanstack/react-query";
 import type { TRPCClientErrorLike } from "@trpc/client";
 import type { TRPCOptionsProxy } from "@trpc/tanstack-react-query";
 
-import type { TaskStatus } from "@/lib/validators/task";
+import type { TaskSort, TaskStatus } from "@/lib/validators/task";
 import type { AppRouter } from "@/server/api/root";
 import type { RouterInputs, RouterOutputs } from "@/trpc/react";
 
@@ -13,13 +13,14 @@ export type TaskListInput = NonNullable<RouterInputs["task"]["list"]>;
 export type TaskListData = InfiniteData<TaskPage, string | null>;
 export type TaskApiError = TRPCClientErrorLike<AppRouter>;
 
-/** What the list shows: the status tab and the (already debounced and trimmed) search text. */
+/** What the list shows: the status tab, the (already debounced and trimmed) search text and the order. */
 export interface TaskListFilters {
   status: TaskStatus;
   search: string;
+  sort: TaskSort;
 }
 
-export const DEFAULT_TASK_FILTERS: TaskListFilters = { status: "all", search: "" };
+export const DEFAULT_TASK_FILTERS: TaskListFilters = { status: "all", search: "", sort: "newest" };
 
 // Small enough that the first paint is quick, large enough that most people never page.
 export const TASK_PAGE_SIZE = 20;
@@ -35,9 +36,9 @@ export const TASK_PAGE_SIZE = 20;
 export function taskListQueryOptions(
   trpc: TRPCOptionsProxy<AppRouter>,
   fetchPage: (input: TaskListInput, signal: AbortSignal) => Promise<TaskPage>,
-  { status, search }: TaskListFilters,
+  { status, search, sort }: TaskListFilters,
 ) {
-  const input = { status, limit: TASK_PAGE_SIZE, ...(search ? { search } : {}) };
+  const input = { status, sort, limit: TASK_PAGE_SIZE, ...(search ? { search } : {}) };
   const queryKey = trpc.task.list.infiniteQueryKey(input);
   return infiniteQueryOptions<TaskPage, TaskApiError, TaskListData, typeof queryKey, string | null>({
     queryKey,

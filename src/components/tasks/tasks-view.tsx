@@ -2,7 +2,8 @@
 
 import { keepPreviousData, useInfiniteQuery, useQuery } from "@tanstack/react-query";
 import Link from "next/link";
-import { useEffect, useRef, useState } from "react";
+import { useSearchParams } from "next/navigation";
+import { useCallback, useEffect, useRef, useState } from "react";
 
 import { card, mutedText, quietButton, secondaryButton, textInput } from "@/components/ui";
 import type { TaskStatus } from "@/lib/validators/task";
@@ -10,10 +11,14 @@ import { useTRPC, useTRPCClient } from "@/trpc/react";
 
 import { useToday } from "./due-date";
 import { LiveStatus } from "./live-status";
+import { ShortcutsDialog, useKeyboardShortcuts } from "./keyboard-shortcuts";
 import { NEW_TASK_TITLE_ID, NewTaskForm } from "./new-task-form";
 import { applyPatch, matchesFilters } from "./task-cache";
 import { TaskItem, taskToggleId } from "./task-item";
-import { DEFAULT_TASK_FILTERS, taskListQueryOptions, type TaskListFilters } from "./task-list-query";
+import { taskListQueryOptions, type Task, type TaskListFilters } from "./task-list-query";
+import { filtersFromParams, searchFromParam, SORT_OPTIONS, withFilters } from "./task-list-url";
+import { UndoToast } from "./undo-toast";
+import { useRestoreTask } from "./use-task-mutations";
 
 const SEARCH_DELAY_MS = 300;
 
@@ -32,17 +37,57 @@ function useDebounced<T>(value: T, delayMs: number): T {
   return debounced;
 }
 
+/**
+ * Shows other filters by changing the address. Tabs and order are history entries (back
+ * undoes them); typing a search only replaces the address. Next.js keeps useSearchParams in
+ * step with the native history calls, without a server round trip.
+ */
+function showFilters(change: Partial<TaskListFilters>, mode: "push" | "replace") {
+  const url = `${window.location.pathname}${withFilters(window.location.search, change)}`;
+  if (mode === "push") window.history.pushState(null, "", url);
+  else window.history.replaceState(null, "", url);
+}
+
 /** The task manager: add, filter, search, page through, and change tasks in place. */
 export function TasksView() {
   const trpc = useTRPC();
   const client = useTRPCClient();
   const today = useToday();
-  const [status, setStatus] = useState<TaskStatus>(DEFAULT_TASK_FILTERS.status);
-  const [searchText, setSearchText] = useState(DEFAULT_TASK_FILTERS.search);
-  const search = useDebounced(searchText.trim(), SEARCH_DELAY_MS);
-  const filters: TaskListFilters = { status, search };
+  const params = useSearchParams();
+  const { status, sort } = filtersFromParams((name) => params.get(name));
+  const [searchText, setSearchText] = useState(params.get("q") ?? "");
+  const search = useDebounced(searchFromParam(searchText), SEARCH_DELAY_MS);
+  const filters: TaskListFilters = { status, search, sort };
   const [problem, setProblem] = useState<string | null>(null);
   const [announcement, setAnnouncement] = useState("");
+  const [deleted, setDeleted] = useState<Task | null>(null);
+  const closeUndo = useCallback(() => setDeleted(null), [setDeleted]);
+  const restore = useRestoreTask({
+    onRestored: (task) => setAnnouncement(`Restored “${task.title}”.`),
+    onRefused: setProblem,
+  });
+  const shortcuts = useRef<HTMLDialogElement>(null);
+  useKeyboardShortcuts({
+    n: () => document.getElementById(NEW_TASK_TITLE_ID)?.focus(),
+    "/": () => document.getElementById("task-search")?.focus(),
+    "?": () => shortcuts.current?.showModal(),
+  });
+
+  // The search in the address follows the box (debounced); the box follows the address when
+  // back or forward changes it. `written` is the search this view put there last, so an
+  // address update arriving while the person types on never overwrites what they typed.
+  const searchInUrl = params.get("q") ?? "";
+  const written = useRef(searchInUrl);
+  useEffect(() => {
+    if (search === searchFromParam(new URLSearchParams(window.location.search).get("q"))) return;
+    written.current = search;
+    showFilters({ search }, "replace");
+  }, [search]);
+  useEffect(() => {
+    if (searchFromParam(searchInUrl) === searchFromParam(written.current)) return;
+    written.current = searchInUrl;
+    setSearchText(searchInUrl);
+  }, [searchInUrl]);
 
   const list = useInfiniteQuery({
     ...taskListQueryOptions(trpc, (input, signal) => client.task.list.query(input, { signal }), filters),
@@ -83,9 +128,9 @@ export function TasksView() {
   }
 
   return (
-    <div className="space-y-6">
+    <div className="space-y-4 sm:space-y-6">
       <LiveStatus />
-      <section aria-labelledby="add-heading" className={`${card} p-4 sm:p-5`}>
+      <section aria-labelledby="add-heading" className={`${card} p-3 sm:p-5`}>
         <h2 id="add-heading" className="sr-only">
           Add a task
         </h2>
@@ -97,7 +142,7 @@ export function TasksView() {
         />
       </section>
 
-      <section aria-labelledby="list-heading" className="space-y-4">
+      <section aria-labelledby="list-heading" className="space-y-3 sm:space-y-4">
         <h2 id="list-heading" className="sr-only">
           Task list
         </h2>
@@ -111,7 +156,7 @@ export function TasksView() {
                   key={tab.status}
                   type="button"
                   aria-pressed={selected}
-                  onClick={() => setStatus(tab.status)}
+                  onClick={() => showFilters({ status: tab.status }, "push")}
                   className={`inline-flex min-h-10 flex-1 items-center justify-center gap-2 rounded-md px-3 text-sm font-medium sm:flex-none ${
                     selected
                       ? "bg-white text-slate-950 shadow-sm dark:bg-slate-950 dark:text-white"
@@ -128,19 +173,36 @@ export function TasksView() {
               );
             })}
           </div>
-          <div className="sm:w-64">
-            <label htmlFor="task-search" className="sr-only">
-              Search tasks
+          <div className="flex gap-2 sm:max-w-md sm:flex-1">
+            <div className="min-w-0 flex-1">
+              <label htmlFor="task-search" className="sr-only">
+                Search tasks
+              </label>
+              <input
+                id="task-search"
+                type="search"
+                value={searchText}
+                onChange={(event) => setSearchText(event.currentTarget.value)}
+                placeholder="Search…"
+                autoComplete="off"
+                className={textInput}
+              />
+            </div>
+            <label htmlFor="task-sort" className="sr-only">
+              Order
             </label>
-            <input
-              id="task-search"
-              type="search"
-              value={searchText}
-              onChange={(event) => setSearchText(event.currentTarget.value)}
-              placeholder="Search titles…"
-              autoComplete="off"
-              className={textInput}
-            />
+            <select
+              id="task-sort"
+              value={sort}
+              onChange={(event) => showFilters({ sort: event.currentTarget.value as TaskListFilters["sort"] }, "push")}
+              className={`${textInput.replace("w-full", "w-auto")} shrink-0`}
+            >
+              {SORT_OPTIONS.map((option) => (
+                <option key={option.sort} value={option.sort}>
+                  {option.label}
+                </option>
+              ))}
+            </select>
           </div>
         </div>
 
@@ -191,6 +253,7 @@ export function TasksView() {
                     setProblem(null);
                     setAnnouncement(`Deleted “${title}”.`);
                   }}
+                  onDeleteConfirmed={setDeleted}
                 />
               ))}
             </ul>
@@ -213,6 +276,20 @@ export function TasksView() {
 
       <p role="status" className="sr-only">
         {announcement}
+      </p>
+      {deleted ? (
+        <UndoToast
+          deleted={deleted}
+          onDismiss={closeUndo}
+          onUndo={() => {
+            restore.mutate(deleted);
+            setDeleted(null);
+          }}
+        />
+      ) : null}
+      <ShortcutsDialog dialogRef={shortcuts} />
+      <p className={`hidden text-center text-sm sm:block ${mutedText}`}>
+        Press <kbd className="font-mono">?</kbd> for keyboard shortcuts.
       </p>
     </div>
   );

@@ -24,7 +24,8 @@ function filtersOfKey(queryKey: readonly unknown[]): TaskListFilters {
   if (typeof input !== "object" || input === null) return DEFAULT_TASK_FILTERS;
   const status = "status" in input && (input.status === "active" || input.status === "completed") ? input.status : "all";
   const search = "search" in input && typeof input.search === "string" ? input.search : "";
-  return { status, search };
+  const sort = "sort" in input && (input.sort === "due" || input.sort === "completedLast") ? input.sort : "newest";
+  return { status, search, sort };
 }
 
 /** Cache edits shared by the task mutations: every cached list and the counts move together. */
@@ -86,7 +87,7 @@ export function describeTaskError(error: TaskApiError, title: string): string {
  * at a time, each expecting the version the previous one produced; a refusal puts the
  * task back as it was and reports why through `onError`.
  */
-export function useTaskMutations(task: Task, onError: (message: string) => void) {
+export function useTaskMutations(task: Task, onError: (message: string) => void, onDeleted: (deleted: Task) => void) {
   const trpc = useTRPC();
   const cache = useTaskCache();
   const scope = { id: `task:${task.id}` };
@@ -122,6 +123,8 @@ export function useTaskMutations(task: Task, onError: (message: string) => void)
         if (context) cache.write(null, context.before, task.id);
         onError(describeTaskError(error, task.title));
       },
+      // Runs even though the row has left the screen: the server's copy is what undo restores.
+      onSuccess: (deleted) => onDeleted(deleted),
       onSettled: () => cache.reconcile(),
     }),
   );
@@ -152,6 +155,27 @@ export function useCreateTask({ onCreated, onRefused }: CreateTaskHandlers) {
         onCreated(task);
       },
       onError: onRefused,
+      onSettled: () => cache.reconcile(),
+    }),
+  );
+}
+
+/** Puts a deleted task back (undo), exactly as `task.delete` returned it. */
+export function useRestoreTask({ onRestored, onRefused }: { onRestored: (task: Task) => void; onRefused: (message: string) => void }) {
+  const trpc = useTRPC();
+  const cache = useTaskCache();
+  return useMutation(
+    trpc.task.restore.mutationOptions({
+      onSuccess: (task) => {
+        cache.write(null, task, task.id);
+        onRestored(task);
+      },
+      onError: (error, task) =>
+        onRefused(
+          error.data
+            ? `“${task.title}” could not be restored: ${error.message}`
+            : `Could not reach the server, so “${task.title}” was not restored. Check your connection and try again.`,
+        ),
       onSettled: () => cache.reconcile(),
     }),
   );

@@ -87,9 +87,17 @@ export const updateTaskInput = z
     { error: "Nothing to update: give a title, notes, completed or due date" },
   );
 
+/**
+ * The list's orders: newest first; soonest due first (tasks without a due date last, newest
+ * first among equals); or open tasks before completed ones, each newest first.
+ */
+export const TASK_SORTS = ["newest", "due", "completedLast"] as const;
+export const taskSortSchema = z.enum(TASK_SORTS, { error: "Sort must be one of newest, due or completedLast" });
+
 /** The list filters without the cursor, whose decoding is the server's business. */
 export const listTasksFilters = z.strictObject({
   status: taskStatusSchema.default("all"),
+  sort: taskSortSchema.default("newest"),
   search: z
     .string({ error: "Search must be text" })
     .trim()
@@ -104,6 +112,28 @@ export const listTasksFilters = z.strictObject({
     .default(TASK_PAGE_DEFAULT_SIZE),
 }, objectInput);
 
+const taskTimestampSchema = z
+  .date({ error: "Timestamps must be valid dates" })
+  .min(EARLIEST_DATE, { error: `Timestamps must be ${dateRange}` })
+  .max(LATEST_DATE, { error: `Timestamps must be ${dateRange}` });
+
+/** A deleted task exactly as `task.delete` returned it, to put back (undo). */
+export const restoreTaskInput = z.strictObject({
+  id: taskIdSchema,
+  title: taskTitleSchema,
+  description: taskDescriptionSchema,
+  completed: z.boolean({ error: "Completed must be true or false" }),
+  dueAt: taskDueAtSchema,
+  createdAt: taskTimestampSchema,
+  updatedAt: taskTimestampSchema,
+  version: z
+    .number({ error: "Version must be a number" })
+    .int({ error: "Version must be a whole number" })
+    .min(1, { error: "Version must be at least 1" })
+    .max(TASK_VERSION_MAX, { error: `Version must be at most ${TASK_VERSION_MAX}` }),
+}, objectInput);
+
 export type TaskStatus = z.infer<typeof taskStatusSchema>;
+export type TaskSort = z.infer<typeof taskSortSchema>;
 export type CreateTaskInput = z.input<typeof createTaskInput>;
 export type UpdateTaskInput = z.input<typeof updateTaskInput>;

@@ -9,6 +9,11 @@ test("HSTS is sent only when the app's base URL is https", () => {
   expect(pageSecurityHeaders(page)).not.toHaveProperty("Strict-Transport-Security");
 });
 
+test("only development allows inline styles (next dev's overlay); production allows only nonced ones", () => {
+  expect(contentSecurityPolicy(page)).toContain("style-src 'self' 'nonce-abc123';");
+  expect(contentSecurityPolicy({ ...page, development: true })).toContain("style-src 'self' 'unsafe-inline';");
+});
+
 test("only development allows eval", () => {
   expect(contentSecurityPolicy(page)).not.toContain("unsafe-eval");
   expect(contentSecurityPolicy({ ...page, development: true })).toContain("script-src 'self' 'nonce-abc123' 'strict-dynamic' 'unsafe-eval'");

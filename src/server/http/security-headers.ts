@@ -17,7 +17,7 @@ const PRIVATE_PAGE_PREFIXES = ["/tasks", "/account"];
 
 export interface PageSecurityOptions {
   nonce: string;
-  /** `next dev` needs `eval` for React's debugging aids; production never does. */
+  /** `next dev` needs `eval` for React's debugging aids and inline styles for its overlay; production neither. */
   development: boolean;
   /** The app's public base URL; HSTS is sent only when it is https. */
   baseUrl: string;
@@ -30,7 +30,9 @@ export function contentSecurityPolicy({ nonce, development }: Pick<PageSecurityO
     // 'strict-dynamic': scripts the nonced framework scripts load are trusted; nothing else runs.
     `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'${development ? " 'unsafe-eval'" : ""}`,
     // Next.js puts the nonce on the inline styles it renders itself; Tailwind's CSS is a file.
-    `style-src 'self' 'nonce-${nonce}'`,
+    // `next dev`'s error overlay sets style attributes, which no nonce can allow; a nonce in
+    // the list would switch 'unsafe-inline' off, so development lists neither.
+    development ? "style-src 'self' 'unsafe-inline'" : `style-src 'self' 'nonce-${nonce}'`,
     "img-src 'self' data:",
     "font-src 'self'",
     "connect-src 'self'",

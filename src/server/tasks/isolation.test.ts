@@ -64,6 +64,7 @@ test("Bob's list, search and stats show only his own tasks", async () => {
     expect(items.map((task) => task.id)).not.toContain(alicesTask.id);
   }
   expect((await bob.task.list({ search: "secret" })).items).toEqual([]);
+  expect((await bob.task.list({ search: "share" })).items, "Alice's notes").toEqual([]);
   expect((await bob.task.list()).items.map((task) => task.title)).toEqual(["Bob's own task"]);
   expect(await bob.task.stats()).toEqual({ total: 1, active: 1, completed: 0 });
 });
@@ -74,6 +75,16 @@ test("Bob cannot page into Alice's list with a cursor made from her task", async
   expect(alicePage.nextCursor).not.toBeNull();
   const { items } = await bob.task.list({ cursor: alicePage.nextCursor });
   expect(items.every((task) => task.title.startsWith("Bob"))).toBe(true);
+});
+
+test("Bob cannot restore over Alice's task, nor tell it exists", async () => {
+  const bobsOwn = await bob.task.create({ title: "Bob's second task" });
+  const overAlice = await errorOf(bob.task.restore({ ...alicesTask, title: "hijacked", completed: true }));
+  const overHisOwn = await errorOf(bob.task.restore({ ...bobsOwn, title: "hijacked" }));
+  expect(overAlice).toEqual(overHisOwn);
+  expect(overAlice.code).toBe("CONFLICT");
+  expect(await errorOf(bob.task.byId({ id: alicesTask.id }))).toEqual(await missingTaskAnswer((id) => bob.task.byId({ id })));
+  await bob.task.delete({ id: bobsOwn.id });
 });
 
 test("Alice's data is unchanged by everything Bob tried", async () => {

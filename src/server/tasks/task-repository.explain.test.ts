@@ -6,7 +6,7 @@ import { drizzle as drizzlePostgres } from "drizzle-orm/postgres-js";
 import type postgres from "postgres";
 import { afterAll, beforeAll, expect, test } from "vitest";
 
-import type { TaskStatus } from "@/lib/validators/task";
+import type { TaskSort, TaskStatus } from "@/lib/validators/task";
 import type { Database } from "@/server/db";
 import * as schema from "@/server/db/schema";
 import { createTestApp, type TestApp } from "@/test/app";
@@ -51,9 +51,9 @@ beforeAll(async () => {
     from generate_series(1, ${USERS}) as u`);
   // Dealt round-robin, so each user's tasks are scattered over the whole table.
   await app.db.execute(sql`
-    insert into app.tasks (user_id, title, completed, created_at)
+    insert into app.tasks (user_id, title, completed, created_at, due_at)
     select 'explain-user-' || (1 + i % ${USERS}), 'Task ' || i || case when i % 7 = 0 then ' buy milk' else '' end,
-      i % 3 = 0, now() - i * interval '1 minute'
+      i % 3 = 0, now() - i * interval '1 minute', case when i % 4 = 0 then now() + (i % 97) * interval '1 day' end
     from generate_series(1, ${USERS * TASKS_PER_USER}) as i`);
   await app.db.execute(sql`analyze app.tasks`);
   repository = createTaskRepository(recordingDatabase(app.db), OWNER);
@@ -103,11 +103,13 @@ function planOf(query: { query: string; params: unknown[] }): Promise<PlanNode> 
   return runAsUser(app.db, OWNER, (tx) => explain(tx, query));
 }
 
-/** The statements one repository call sends, without the transaction's role and user binding. */
+/** The statements one repository call sends that read or write tasks. */
 async function queriesOf(call: () => Promise<unknown>) {
   captured = [];
   await call();
-  return captured.filter(({ query }) => !query.startsWith("select set_config("));
+  // Neither the role binding nor the per-user creation lock reads a table, nor does an insert
+  // (its ON CONFLICT check probes the primary key's index, which EXPLAIN does not show as a scan).
+  return captured.filter(({ query }) => !/^(select (set_config\(|pg_advisory_xact_lock\()|insert into)/.test(query));
 }
 
 /** How the plan reads the tasks table: each scan's type and index. */
@@ -133,8 +135,8 @@ async function expectEveryQueryUsesAnIndex(call: () => Promise<unknown>) {
   }
 }
 
-async function cursorOf(status: TaskStatus) {
-  const { nextCursor } = await repository.list({ status, limit: 5 });
+async function cursorOf(status: TaskStatus, sort: TaskSort = "newest") {
+  const { nextCursor } = await repository.list({ status, sort, limit: 5 });
   if (!nextCursor) throw new Error("expected a second page");
   return decodeCursor(nextCursor);
 }
@@ -151,11 +153,38 @@ test.each(["all", "active", "completed"] as const)("list (%s) with a search uses
   await expectEveryQueryUsesAnIndex(() => repository.list({ status, search: "milk", limit: 50, cursor }));
 });
 
+/** The plan's nodes, to check that an order is read from its index rather than sorted. */
+async function nodeTypesOf(call: () => Promise<unknown>): Promise<string[]> {
+  const [query] = await queriesOf(call);
+  if (!query) throw new Error("list sent no query");
+  return [...walk(await planOf(query))].map((node) => `${node["Node Type"]} ${node["Index Name"] ?? ""}`.trim());
+}
+
+test.each([
+  ["due", "tasks_user_due_created_idx"],
+  ["completedLast", "tasks_user_status_created_idx"],
+] as const)("list sorted by %s reads its order from %s, first page and later pages, without sorting", async (sort, index) => {
+  const cursor = await cursorOf("all", sort);
+  for (const options of [{ status: "all", sort, limit: 50 }, { status: "all", sort, limit: 50, cursor }] as const) {
+    const nodes = await nodeTypesOf(() => repository.list(options));
+    expect(nodes).toContain(`Index Scan ${index}`);
+    expect(nodes.filter((node) => node.startsWith("Sort"))).toEqual([]);
+  }
+  for (const status of ["active", "completed"] as const) {
+    await expectEveryQueryUsesAnIndex(() => repository.list({ status, sort, search: "milk", limit: 50 }));
+    const filteredCursor = await cursorOf(status, sort);
+    await expectEveryQueryUsesAnIndex(() => repository.list({ status, sort, limit: 50, cursor: filteredCursor }));
+  }
+});
+
 test("getById, update, the version-conflict lookup, remove and stats use an index", async () => {
   await expectEveryQueryUsesAnIndex(() => repository.getById(someTaskId));
   await expectEveryQueryUsesAnIndex(() => repository.update(someTaskId, { completed: true }));
   await expectEveryQueryUsesAnIndex(() => repository.update(someTaskId, { title: "renamed" }, 1));
   await expectEveryQueryUsesAnIndex(() => repository.remove(crypto.randomUUID()));
+  const removed = await repository.remove(someTaskId);
+  if (!removed) throw new Error("expected to remove the task");
+  await expectEveryQueryUsesAnIndex(() => repository.restore(removed));
   await expectEveryQueryUsesAnIndex(() => repository.stats());
 });
 
@@ -167,6 +196,7 @@ test("the check notices a query without a fitting index", async () => {
     .transaction(async (tx) => {
       await tx.execute(sql`drop index app.tasks_user_created_idx`);
       await tx.execute(sql`drop index app.tasks_user_status_created_idx`);
+      await tx.execute(sql`drop index app.tasks_user_due_created_idx`);
       await tx.execute(sql`select set_config('role', 'tasks_app', true), set_config('app.user_id', ${OWNER}, true)`);
       scans = describeScans(await explain(tx, query));
       tx.rollback();

@@ -1,12 +1,12 @@
 import "server-only";
-import { and, desc, eq, ilike, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, ilike, or, sql, type SQL } from "drizzle-orm";
 
 import type { Database } from "@/server/db";
 import { isForeignKeyViolation } from "@/server/db/errors";
 import { tasks, tasksRole } from "@/server/db/schema/tasks";
-import type { TaskStatus } from "@/lib/validators/task";
+import type { TaskSort, TaskStatus } from "@/lib/validators/task";
 
-import { encodeCursor, type TaskCursor } from "./cursor";
+import { cursorAfter, encodeCursor, type TaskCursor } from "./cursor";
 
 /** The handle the repository queries through: a transaction bound to one user. */
 export type UserScopedDatabase = Pick<Database, "select" | "insert" | "update" | "delete" | "execute">;
@@ -53,6 +53,7 @@ export type CreateTaskResult =
 
 export interface ListTasksOptions {
   status: TaskStatus;
+  sort?: TaskSort | undefined;
   search?: string | undefined;
   limit: number;
   cursor?: TaskCursor | null | undefined;
@@ -75,6 +76,8 @@ export interface TaskPatch {
   completed?: boolean | undefined;
   dueAt?: Date | null | undefined;
 }
+
+export type RestoreTaskResult = CreateTaskResult | { status: "id_taken" };
 
 export type UpdateTaskResult =
   | { status: "updated"; task: Task }
@@ -108,19 +111,37 @@ export function createTaskRepository(
 ) {
   const owned = withoutOwnerFilter ? undefined : eq(tasks.userId, userId);
 
+  /** Inserts one task unless the account already holds `quota`, or the id is taken. */
+  function insertWithinQuota(values: Omit<typeof tasks.$inferInsert, "userId">): Promise<RestoreTaskResult> {
+    return runAsUser(db, userId, async (tx): Promise<RestoreTaskResult> => {
+      // One creator per user at a time, so concurrent creates cannot overshoot the quota.
+      await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`tasks:${userId}`}))`);
+      const [held] = await tx
+        .select({ count: sql<number>`count(*)::int` })
+        .from(tx.select({ one: sql`1` }).from(tasks).where(owned).limit(quota).as("held"));
+      if ((held?.count ?? 0) >= quota) return { status: "quota_exceeded", quota };
+      const [task] = await tx
+        .insert(tasks)
+        .values({ ...values, userId })
+        .onConflictDoNothing({ target: tasks.id })
+        .returning(taskColumns);
+      return task ? { status: "created", task } : { status: "id_taken" };
+    });
+  }
+
   return {
-    async list({ status, search, limit, cursor }: ListTasksOptions): Promise<TaskPage> {
+    async list({ status, sort = "newest", search, limit, cursor }: ListTasksOptions): Promise<TaskPage> {
       const rows = await runAsUser(db, userId, (tx) =>
         tx
           .select(taskColumns)
           .from(tasks)
-          .where(and(owned, statusFilter(status), titleContains(search), cursor ? after(cursor) : undefined))
-          .orderBy(desc(tasks.createdAt), desc(tasks.id))
+          .where(and(owned, statusFilter(status), textContains(search), cursor ? after(cursor) : undefined))
+          .orderBy(...sortKeys[sort])
           .limit(limit + 1),
       );
       const items = rows.slice(0, limit);
       const last = items.at(-1);
-      return { items, nextCursor: rows.length > limit && last ? encodeCursor(last) : null };
+      return { items, nextCursor: rows.length > limit && last ? encodeCursor(cursorAfter(sort, last)) : null };
     },
 
     async getById(id: string): Promise<Task | null> {
@@ -135,20 +156,12 @@ export function createTaskRepository(
 
     /** Creates a task unless the account already holds {@link TASK_QUOTA} of them, or no longer exists. */
     create(input: NewTask): Promise<CreateTaskResult> {
-      const creating = runAsUser(db, userId, async (tx): Promise<CreateTaskResult> => {
-        // One creator per user at a time, so concurrent creates cannot overshoot the quota.
-        await tx.execute(sql`select pg_advisory_xact_lock(hashtext(${`tasks:${userId}`}))`);
-        const [held] = await tx
-          .select({ count: sql<number>`count(*)::int` })
-          .from(tx.select({ one: sql`1` }).from(tasks).where(owned).limit(quota).as("held"));
-        if ((held?.count ?? 0) >= quota) return { status: "quota_exceeded", quota };
-        const [task] = await tx
-          .insert(tasks)
-          .values({ userId, title: input.title, description: input.description, dueAt: input.dueAt })
-          .returning(taskColumns);
-        if (!task) throw new Error("INSERT … RETURNING returned no row");
-        return { status: "created", task };
-      });
+      const creating = insertWithinQuota({ title: input.title, description: input.description, dueAt: input.dueAt }).then(
+        (result) => {
+          if (result.status === "id_taken") throw new Error("INSERT of a new id conflicted");
+          return result;
+        },
+      );
       // The user is the tasks' only foreign key: a JWT outlives the account it names.
       return creating.catch((error: unknown): CreateTaskResult => {
         if (isForeignKeyViolation(error)) return { status: "account_gone" };
@@ -187,14 +200,30 @@ export function createTaskRepository(
       });
     },
 
-    async remove(id: string): Promise<{ id: string } | null> {
+    /** Deletes at once and returns the task as it was, which {@link restore} can put back (undo). */
+    async remove(id: string): Promise<Task | null> {
       const [removed] = await runAsUser(db, userId, (tx) =>
         tx
           .delete(tasks)
           .where(and(owned, eq(tasks.id, id)))
-          .returning({ id: tasks.id }),
+          .returning(taskColumns),
       );
       return removed ?? null;
+    },
+
+    /**
+     * Puts a deleted task back exactly as {@link remove} returned it: same id, fields, version
+     * and creation time, hence the same place in every order. Undo is a plain insert rather
+     * than a soft delete, so a delete is final the moment it is answered (closing the tab
+     * loses nothing and leaves nothing half-done) and no query has to skip deleted rows. An
+     * id that is already in use, whoever owns it, inserts nothing and answers `id_taken`, so
+     * a restore never overwrites or reveals another task.
+     */
+    restore(task: Task): Promise<RestoreTaskResult> {
+      return insertWithinQuota(task).catch((error: unknown): RestoreTaskResult => {
+        if (isForeignKeyViolation(error)) return { status: "account_gone" };
+        throw error;
+      });
     },
 
     async stats(): Promise<TaskStats> {
@@ -221,13 +250,39 @@ function statusFilter(status: TaskStatus): SQL | undefined {
   return eq(tasks.completed, status === "completed");
 }
 
-/** Case-insensitive substring of the title, with `%`, `_` and `\` matching literally. */
-function titleContains(search: string | undefined): SQL | undefined {
+/** Case-insensitive substring of the title or the notes, with `%`, `_` and `\` matching literally. */
+function textContains(search: string | undefined): SQL | undefined {
   if (!search) return undefined;
-  return ilike(tasks.title, `%${search.replace(/[\\%_]/g, "\\$&")}%`);
+  const pattern = `%${search.replace(/[\\%_]/g, "\\$&")}%`;
+  return or(ilike(tasks.title, pattern), ilike(tasks.description, pattern));
 }
 
-/** Rows after `cursor` in newest-first order (keyset pagination, no OFFSET). */
+/** Due date with "none" as the latest possible time: the expression `tasks_user_due_idx` is built on. */
+const dueOrNever = (dueAt: SQL | typeof tasks.dueAt) => sql`coalesce(${dueAt}, 'infinity'::timestamptz)`;
+
+// Each order ends in (created_at, id) descending, so it is total and matches an index.
+const sortKeys: Record<TaskSort, SQL[]> = {
+  newest: [desc(tasks.createdAt), desc(tasks.id)],
+  due: [asc(dueOrNever(tasks.dueAt)), desc(tasks.createdAt), desc(tasks.id)],
+  completedLast: [asc(tasks.completed), desc(tasks.createdAt), desc(tasks.id)],
+};
+
+/**
+ * Rows after `cursor` in its order (keyset pagination, no OFFSET). A leading key ascends
+ * while (created_at, id) descends, so it is "a later leading key, or the same one and an
+ * older task"; the `>=` on the leading key alone lets the index start at the cursor.
+ */
 function after(cursor: TaskCursor): SQL {
-  return sql`(${tasks.createdAt}, ${tasks.id}) < (${cursor.createdAt.toISOString()}::timestamptz, ${cursor.id}::uuid)`;
+  const older = sql`(${tasks.createdAt}, ${tasks.id}) < (${cursor.createdAt.toISOString()}::timestamptz, ${cursor.id}::uuid)`;
+  switch (cursor.sort) {
+    case "newest":
+      return older;
+    case "due": {
+      const due = dueOrNever(tasks.dueAt);
+      const position = dueOrNever(sql`${cursor.dueAt?.toISOString() ?? null}::timestamptz`);
+      return sql`${due} >= ${position} and (${due} > ${position} or ${older})`;
+    }
+    case "completedLast":
+      return sql`${tasks.completed} >= ${cursor.completed} and (${tasks.completed} > ${cursor.completed} or ${older})`;
+  }
 }

@@ -245,9 +245,47 @@ describe("task.delete", () => {
   test("deletes the task; a second delete is NOT_FOUND", async () => {
     const api = app.caller(alice.headers);
     const task = await api.task.create({ title: "temporary" });
-    expect(await api.task.delete({ id: task.id })).toEqual({ id: task.id });
+    expect(await api.task.delete({ id: task.id })).toEqual(task);
     expect((await trpcError(api.task.byId({ id: task.id }))).code).toBe("NOT_FOUND");
     expect((await trpcError(api.task.delete({ id: task.id }))).code).toBe("NOT_FOUND");
+  });
+});
+
+describe("task.restore", () => {
+  test("undoes a delete: the same task, fields, version and place in the list", async () => {
+    const api = await freshUser();
+    const first = await api.task.create({ title: "first", dueAt: new Date("2030-01-01T00:00:00.000Z") });
+    const second = await api.task.create({ title: "second", description: "notes" });
+    const edited = await api.task.update({ id: second.id, completed: true });
+    const third = await api.task.create({ title: "third" });
+    const before = await api.task.list();
+
+    const deleted = await api.task.delete({ id: edited.id });
+    expect(deleted).toEqual(edited);
+    expect(await api.task.restore(deleted)).toEqual(edited);
+    expect(await api.task.list()).toEqual(before);
+    expect(await api.task.stats()).toEqual({ total: 3, active: 2, completed: 1 });
+    expect(before.items.map((task) => task.id)).toEqual([third.id, second.id, first.id]);
+  });
+
+  test("a task that is back (undo twice) is CONFLICT, and nothing changes", async () => {
+    const api = await freshUser();
+    const task = await api.task.create({ title: "once" });
+    const deleted = await api.task.delete({ id: task.id });
+    await api.task.restore(deleted);
+    const error = await trpcError(api.task.restore({ ...deleted, title: "twice" }));
+    expect(error.code).toBe("CONFLICT");
+    expect(await api.task.byId({ id: task.id })).toEqual(task);
+  });
+
+  test("refuses a restore beyond the date range, or with a bad version", async () => {
+    const api = await freshUser();
+    const task = await api.task.create({ title: "bounds" });
+    const deleted = await api.task.delete({ id: task.id });
+    for (const bad of [{ createdAt: new Date("0999-12-31T00:00:00.000Z") }, { version: 0 }, { title: " " }]) {
+      expect((await trpcError(api.task.restore({ ...deleted, ...bad }))).code).toBe("BAD_REQUEST");
+    }
+    expect((await api.task.list()).items).toEqual([]);
   });
 });
 

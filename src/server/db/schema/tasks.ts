@@ -60,6 +60,13 @@ export const tasks = appSchema.table(
       table.createdAt.desc().nullsFirst(),
       table.id.desc().nullsFirst(),
     ),
+    // The "due" order: soonest first, none last (as `coalesce(…, 'infinity')`), then newest.
+    index("tasks_user_due_created_idx").on(
+      table.userId,
+      sql`coalesce(${table.dueAt}, 'infinity'::timestamptz)`,
+      table.createdAt.desc().nullsFirst(),
+      table.id.desc().nullsFirst(),
+    ),
     check("tasks_title_length", sql`char_length(title) between 1 and 200`),
     check("tasks_description_length", sql`char_length(description) <= 10000`),
     pgPolicy("tasks_owner_only", {

@@ -1,0 +1,1 @@
+CREATE INDEX "tasks_user_due_created_idx" ON "app"."tasks" USING btree ("user_id",coalesce("due_at", 'infinity'::timestamptz),"created_at" DESC NULLS FIRST,"id" DESC NULLS FIRST);
