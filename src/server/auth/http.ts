@@ -2,7 +2,6 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 
 import { getAuth } from "@/server/auth/auth";
-import { discardUnreachablePool } from "@/server/db";
 import { isDatabaseUnavailable } from "@/server/db/errors";
 import { withDeadline } from "@/server/deadline";
 import { withCors } from "@/server/http/cors";
@@ -24,7 +23,6 @@ async function handleAuthRequest(request: Request): Promise<Response> {
     response = await runWithRequestId(requestId, () => withDeadline((async () => (await getAuth()).auth.handler(request))()));
   } catch (error) {
     if (!isDatabaseUnavailable(error)) throw error;
-    discardUnreachablePool();
     logError("auth.unavailable", { requestId }, error);
     headers.set("retry-after", "5");
     return Response.json(
