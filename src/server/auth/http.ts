@@ -22,7 +22,13 @@ async function handleAuthRequest(request: Request): Promise<Response> {
     // The auth instance is created on the first request, so building the app opens no database.
     response = await runWithRequestId(requestId, () => withDeadline((async () => (await getAuth()).auth.handler(request))()));
   } catch (error) {
-    if (!isDatabaseUnavailable(error)) throw error;
+    if (!isDatabaseUnavailable(error)) {
+      logError("auth.error", { requestId }, error);
+      return Response.json(
+        { code: "INTERNAL_SERVER_ERROR", message: "Something went wrong on our side. Try again; if it keeps happening, quote the request id." },
+        { status: 500, headers },
+      );
+    }
     logError("auth.unavailable", { requestId }, error);
     headers.set("retry-after", "5");
     return Response.json(
