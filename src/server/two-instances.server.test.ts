@@ -53,7 +53,7 @@ test.runIf(postgresUrl)("the sign-in rate limit counts attempts on both instance
   expect((await attempt(second, 11)).status).toBe(429);
 });
 
-test.runIf(postgresUrl)("the per-user write limit counts writes on both instances together", async () => {
+test.runIf(postgresUrl)("the per-user write limit counts writes on both instances together", { timeout: 90_000 }, async () => {
   const account = await signUpOverHttp(first.baseUrl);
   const create = (server: ProductionServer, calls: number) => {
     const body = Object.fromEntries(Array.from({ length: calls }, (_, index) => [index, { json: { title: `limited ${index}` } }]));
