@@ -1,9 +1,9 @@
 import "server-only";
 
 /**
- * How long a request may wait on the database before it is answered 503. postgres.js holds
- * queries while a server shuts down (up to 19 s was measured), and a client is better served
- * by a prompt, retryable 503 than by a hang.
+ * How long a request may wait on the database before it is answered 503. A server that stops
+ * answering (a lock held, a network partition, an overloaded pool) would otherwise hold the
+ * request, and a client is better served by a prompt, retryable 503 than by a hang.
  */
 export const DATABASE_DEADLINE_MS = 4_000;
 

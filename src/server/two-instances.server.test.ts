@@ -52,3 +52,22 @@ test.runIf(postgresUrl)("the sign-in rate limit counts attempts on both instance
   expect((await attempt(first, 10)).status).toBe(429);
   expect((await attempt(second, 11)).status).toBe(429);
 });
+
+test.runIf(postgresUrl)("the per-user write limit counts writes on both instances together", { timeout: 90_000 }, async () => {
+  const account = await signUpOverHttp(first.baseUrl);
+  const create = (server: ProductionServer, calls: number) => {
+    const body = Object.fromEntries(Array.from({ length: calls }, (_, index) => [index, { json: { title: `limited ${index}` } }]));
+    return fetch(`${server.baseUrl}/api/trpc/${Array(calls).fill("task.create").join(",")}?batch=1`, {
+      method: "POST",
+      headers: { cookie: account.cookie, "content-type": "application/json", origin: server.baseUrl },
+      body: JSON.stringify(body),
+    });
+  };
+  // 600 writes a minute per user: 300 here and 300 there use it up.
+  for (let batch = 0; batch < 30; batch++) expect((await create(batch % 2 === 0 ? first : second, 20)).status).toBe(200);
+  for (const server of [first, second]) {
+    const refused = await create(server, 1);
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get("retry-after"))).toBeGreaterThan(0);
+  }
+});

@@ -118,6 +118,10 @@ export interface ProductionServerOptions {
   postgresUrl?: string | null;
   /** Serve the database of this (PostgreSQL) server instead: a second instance of one app. */
   shareDatabaseWith?: ProductionServer;
+  /** Serve this existing PostgreSQL database, which the caller creates and drops. */
+  databaseUrl?: string;
+  /** What must answer 200 before the server counts as started: readiness by default. */
+  readyPath?: "/api/health" | "/api/health/live";
 }
 
 /**
@@ -131,7 +135,10 @@ export async function startProductionServer(options: ProductionServerOptions = {
   let databaseEnv: Record<string, string>;
   let databaseUrl: string | null = null;
 
-  if (options.shareDatabaseWith) {
+  if (options.databaseUrl) {
+    databaseUrl = options.databaseUrl;
+    databaseEnv = { DATABASE_URL: databaseUrl };
+  } else if (options.shareDatabaseWith) {
     databaseUrl = options.shareDatabaseWith.databaseUrl;
     if (!databaseUrl) throw new Error("only a PostgreSQL database can be shared between instances");
     databaseEnv = { DATABASE_URL: databaseUrl, BETTER_AUTH_SECRET: options.shareDatabaseWith.secret };
@@ -176,7 +183,7 @@ export async function startProductionServer(options: ProductionServerOptions = {
     return code;
   };
   try {
-    await waitUntilHealthy(baseUrl, server, () => output);
+    await waitUntilHealthy(baseUrl, server, () => output, options.readyPath);
   } catch (error) {
     await stop();
     throw error;
@@ -184,12 +191,12 @@ export async function startProductionServer(options: ProductionServerOptions = {
   return { baseUrl, pid: server.pid!, databaseUrl, secret: databaseEnv.BETTER_AUTH_SECRET ?? secret, output: () => output, stop };
 }
 
-async function waitUntilHealthy(baseUrl: string, server: ChildProcess, output: () => string): Promise<void> {
+async function waitUntilHealthy(baseUrl: string, server: ChildProcess, output: () => string, path = "/api/health"): Promise<void> {
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
     if (server.exitCode !== null) throw new Error(`next start exited (code ${server.exitCode}):\n${output()}`);
     try {
-      const response = await fetch(`${baseUrl}/api/health`);
+      const response = await fetch(`${baseUrl}${path}`);
       if (response.ok) return;
     } catch {
       // Not listening yet.

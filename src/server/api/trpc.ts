@@ -9,7 +9,7 @@ import { env } from "@/env";
 import { getAuth, type AppAuth } from "@/server/auth/auth";
 import { resolveCaller, resolveSession, type Caller, type ResolvedSession } from "@/server/auth/session";
 import { DeadlineExceeded, withDeadline } from "@/server/deadline";
-import { discardUnreachablePool, getDb, type Database } from "@/server/db";
+import { getDb, type Database } from "@/server/db";
 import { isDatabaseUnavailable, isDataException } from "@/server/db/errors";
 import { appTaskChanges, type TaskChanges } from "@/server/tasks/task-changes";
 import { createTaskRepository } from "@/server/tasks/task-repository";
@@ -27,17 +27,15 @@ export interface InnerContextOptions {
   taskChanges?: TaskChanges;
 }
 
-/** Writes per user per minute, per instance (scaled by RATE_LIMIT_MULTIPLIER). */
+/** Writes per user per minute, across all instances (scaled by RATE_LIMIT_MULTIPLIER). */
 const WRITES_PER_MINUTE = 600;
-
-const appWriteLimiter = createWriteLimiter({ max: WRITES_PER_MINUTE * env.RATE_LIMIT_MULTIPLIER, windowMs: 60_000 });
 
 /**
  * The context without a Next.js request: tests build it from a database, an auth instance
  * and headers. The session is resolved once per request (a batch shares it), and only
  * when a procedure needs it.
  */
-export function createInnerTRPCContext({ db, auth, headers, requestId, writeLimiter = appWriteLimiter, taskChanges }: InnerContextOptions) {
+export function createInnerTRPCContext({ db, auth, headers, requestId, writeLimiter, taskChanges }: InnerContextOptions) {
   let session: Promise<ResolvedSession | null> | undefined;
   let caller: Promise<Caller | null> | undefined;
   const getSession = () => (session ??= resolveSession(auth.auth, headers));
@@ -45,7 +43,7 @@ export function createInnerTRPCContext({ db, auth, headers, requestId, writeLimi
     db,
     headers,
     requestId: requestId ?? randomUUID(),
-    writeLimiter,
+    writeLimiter: writeLimiter ?? createWriteLimiter(db, { max: WRITES_PER_MINUTE * env.RATE_LIMIT_MULTIPLIER, windowSeconds: 60 }),
     taskChanges: taskChanges ?? appTaskChanges(),
     /** The database session with the user's profile (cookie or bearer session token). */
     getSession,
@@ -59,7 +57,8 @@ export type TRPCContext = ReturnType<typeof createInnerTRPCContext>;
 /** The context of an HTTP request to `/api/trpc`. */
 export async function createTRPCContext(opts: { headers: Headers; requestId?: string }): Promise<TRPCContext> {
   try {
-    const [db, auth] = await Promise.all([getDb(), getAuth()]);
+    // Bounded: while start-up is still migrating, a request gets a prompt 503, not a hang.
+    const [db, auth] = await withDeadline(Promise.all([getDb(), getAuth()]));
     return createInnerTRPCContext({ db, auth, ...opts });
   } catch (error) {
     if (isDatabaseUnavailable(error)) throw databaseUnavailable(error);
@@ -125,7 +124,7 @@ export const protectedProcedure = publicProcedure.use(async ({ ctx, type, next }
   const caller = await ctx.getCaller();
   if (!caller) throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in to continue." });
   if (type === "mutation") {
-    const wait = ctx.writeLimiter.take(caller.userId);
+    const wait = await ctx.writeLimiter.take(caller.userId);
     if (wait > 0) {
       throw new TRPCError({
         code: "TOO_MANY_REQUESTS",
@@ -140,7 +139,6 @@ export const protectedProcedure = publicProcedure.use(async ({ ctx, type, next }
 });
 
 function databaseUnavailable(cause: unknown): TRPCError {
-  discardUnreachablePool();
   return new TRPCError({
     code: "SERVICE_UNAVAILABLE",
     message: "The service is temporarily unavailable. Try again in a few seconds.",

@@ -1,4 +1,8 @@
 import "server-only";
+import { eq, sql } from "drizzle-orm";
+
+import type { Database } from "@/server/db";
+import { writeLimit } from "@/server/db/schema/tasks";
 
 /** The cause of a TOO_MANY_REQUESTS error: when to try again (becomes `Retry-After`). */
 export class RetryLater extends Error {
@@ -11,33 +15,41 @@ export class RetryLater extends Error {
 export interface WriteLimit {
   /** Writes allowed per user per window. */
   max: number;
-  windowMs: number;
+  windowSeconds: number;
 }
 
 /**
- * A per-user limit on writes (tRPC mutations), counted in fixed windows in this process's
- * memory: cheap on the hot path, and per instance. It stops a runaway script from one
- * account; cross-instance limits on sign-in (where attackers aim) live in the database.
+ * A per-user limit on writes (tRPC mutations), counted in fixed windows in the database, so
+ * that every instance of the app shares one limit. Each write costs one atomic upsert that
+ * both counts it and decides whether it may go ahead: parallel writes, on any instance,
+ * cannot slip past it.
  */
-export function createWriteLimiter({ max, windowMs }: WriteLimit) {
-  const windows = new Map<string, { startedAt: number; count: number }>();
-  let lastSweep = Date.now();
+export function createWriteLimiter(db: Database, { max, windowSeconds }: WriteLimit) {
+  const windowOver = sql`${writeLimit.windowStartedAt} <= now() - make_interval(secs => ${windowSeconds})`;
 
   return {
-    /** Counts a write for `userId`: 0 when allowed, else the seconds until the window resets. */
-    take(userId: string, now = Date.now()): number {
-      if (now - lastSweep > windowMs) {
-        for (const [key, window] of windows) if (now - window.startedAt >= windowMs) windows.delete(key);
-        lastSweep = now;
-      }
-      let window = windows.get(userId);
-      if (!window || now - window.startedAt >= windowMs) {
-        window = { startedAt: now, count: 0 };
-        windows.set(userId, window);
-      }
-      if (window.count >= max) return Math.max(1, Math.ceil((window.startedAt + windowMs - now) / 1000));
-      window.count += 1;
-      return 0;
+    /** Counts a write for `userId`: 0 when allowed, else the seconds until the window resets (nothing counted). */
+    async take(userId: string): Promise<number> {
+      const counted = await db
+        .insert(writeLimit)
+        .values({ userId, windowStartedAt: sql`now()`, writes: 1 })
+        .onConflictDoUpdate({
+          target: writeLimit.userId,
+          set: {
+            windowStartedAt: sql`case when ${windowOver} then now() else ${writeLimit.windowStartedAt} end`,
+            writes: sql`case when ${windowOver} then 1 else ${writeLimit.writes} + 1 end`,
+          },
+          setWhere: sql`${windowOver} or ${writeLimit.writes} < ${max}`,
+        })
+        .returning({ writes: writeLimit.writes });
+      if (counted.length > 0) return 0;
+      const [row] = await db
+        .select({
+          wait: sql<number>`ceil(extract(epoch from ${writeLimit.windowStartedAt} + make_interval(secs => ${windowSeconds}) - now()))::int`,
+        })
+        .from(writeLimit)
+        .where(eq(writeLimit.userId, userId));
+      return Math.max(1, row?.wait ?? 1);
     },
   };
 }

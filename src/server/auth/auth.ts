@@ -87,6 +87,9 @@ function createBetterAuth(db: Database, config: AuthConfig) {
     database: drizzleAdapter(db, { provider: "pg", schema: authTables, transaction: true }),
     // The app never calls it, and it would let a session holder test passwords unthrottled.
     disabledPaths: ["/verify-password"],
+    // Errors other than Better Auth's own reach our route handler (src/server/auth/http.ts),
+    // which answers a lost database 503 rather than Better Auth's generic 500.
+    onAPIError: { throw: true },
     emailAndPassword: {
       enabled: true,
       minPasswordLength: PASSWORD_MIN_LENGTH,

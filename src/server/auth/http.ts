@@ -2,7 +2,6 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 
 import { getAuth } from "@/server/auth/auth";
-import { discardUnreachablePool } from "@/server/db";
 import { isDatabaseUnavailable } from "@/server/db/errors";
 import { withDeadline } from "@/server/deadline";
 import { withCors } from "@/server/http/cors";
@@ -23,8 +22,13 @@ async function handleAuthRequest(request: Request): Promise<Response> {
     // The auth instance is created on the first request, so building the app opens no database.
     response = await runWithRequestId(requestId, () => withDeadline((async () => (await getAuth()).auth.handler(request))()));
   } catch (error) {
-    if (!isDatabaseUnavailable(error)) throw error;
-    discardUnreachablePool();
+    if (!isDatabaseUnavailable(error)) {
+      logError("auth.error", { requestId }, error);
+      return Response.json(
+        { code: "INTERNAL_SERVER_ERROR", message: "Something went wrong on our side. Try again; if it keeps happening, quote the request id." },
+        { status: 500, headers },
+      );
+    }
     logError("auth.unavailable", { requestId }, error);
     headers.set("retry-after", "5");
     return Response.json(

@@ -10,6 +10,7 @@ import postgres from "postgres";
 
 import { migratePglite, migratePostgres } from "./migrate";
 import { lockDataDir } from "./pglite-lock";
+import { POSTGRES_CLIENT_OPTIONS } from "./postgres-options";
 import * as schema from "./schema";
 
 export type Schema = typeof schema;
@@ -51,17 +52,21 @@ function drizzleConfig(options: DatabaseOptions) {
   return { schema, ...(onQuery ? { logger: { logQuery: (query: string) => onQuery(query) } } : {}) };
 }
 
-/** Opens a pooled postgres.js connection; it connects lazily, on the first query. */
+/**
+ * Opens a pool of at most `max` connections; it connects lazily, on the first query. The
+ * one pool lives as long as the process: after an outage its connections reconnect.
+ */
 export function connectPostgres(url: string, options: PostgresPoolOptions = {}): DatabaseHandle {
   const client = postgres(url, {
+    ...POSTGRES_CLIENT_OPTIONS,
     max: options.max ?? 10,
     idle_timeout: 30,
     connect_timeout: 5,
     max_lifetime: 30 * 60,
-    onnotice: () => {},
-    // Only what a transaction pooler (PgBouncer, Neon, Supabase) accepts at start-up; the
-    // statement time limit is set per transaction instead (see the task repository).
-    connection: { application_name: "tasks" },
+    // postgres.js waits longer and longer (up to 20 s) before reconnecting after a refused
+    // connection, and queries queued meanwhile hang. Reconnecting at once lets each request
+    // fail within milliseconds (503) while the server is down, and succeed once it is back.
+    backoff: () => 0,
   });
   // LISTEN needs a session of its own, so not through a transaction pooler. postgres.js
   // listens again on a new connection after a drop; a failed listen is ended with its session.

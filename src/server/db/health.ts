@@ -3,16 +3,18 @@ import { sql } from "drizzle-orm";
 
 import { withDeadline } from "@/server/deadline";
 
-import { isDatabaseUnavailable } from "./errors";
-import { discardUnreachablePool, getDb } from "./index";
+import { getDb, isDatabaseOpen } from "./index";
 
-/** A real round trip to the database; resolves false instead of throwing when it fails. */
+/**
+ * Whether the database is migrated and answers a real round trip; resolves false instead of
+ * throwing when it does not. While start-up is still migrating it answers false at once.
+ */
 export async function isDatabaseHealthy(): Promise<boolean> {
+  if (!isDatabaseOpen()) return false;
   try {
     await withDeadline((async () => (await getDb()).execute(sql`select 1`))());
     return true;
-  } catch (error) {
-    if (isDatabaseUnavailable(error)) discardUnreachablePool();
+  } catch {
     return false;
   }
 }

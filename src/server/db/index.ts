@@ -11,6 +11,7 @@ export type { Database } from "./client";
 // (and, on PGlite, one holder of the data directory lock).
 const globalForDb = globalThis as typeof globalThis & {
   tasksDatabase?: Promise<DatabaseHandle>;
+  tasksDatabaseReady?: boolean;
 };
 
 /**
@@ -22,37 +23,35 @@ export async function getDb(): Promise<Database> {
   return (await openHandle()).db;
 }
 
-/** LISTEN on the configured database (see `DatabaseHandle.listen`); ends when the pool is discarded or closed. */
+/** LISTEN on the configured database (see `DatabaseHandle.listen`); ends when the pool is closed. */
 export async function listen(...args: Parameters<DatabaseHandle["listen"]>): Promise<() => Promise<void>> {
   return (await openHandle()).listen(...args);
 }
 
 function openHandle(): Promise<DatabaseHandle> {
-  globalForDb.tasksDatabase ??= openConfiguredDatabase().catch((error: unknown) => {
-    globalForDb.tasksDatabase = undefined;
-    throw error;
-  });
+  globalForDb.tasksDatabase ??= openConfiguredDatabase().then(
+    (handle) => {
+      globalForDb.tasksDatabaseReady = true;
+      return handle;
+    },
+    (error: unknown) => {
+      globalForDb.tasksDatabase = undefined;
+      throw error;
+    },
+  );
   return globalForDb.tasksDatabase;
 }
 
-/**
- * Called when a request found the database unreachable. postgres.js keeps queries queued on
- * connections to a server that went away (for up to 19 s, measured), so a pool that saw an
- * outage is dropped, and the next request opens a fresh one as soon as the server answers.
- * PGlite runs in-process and cannot go away.
- */
-export function discardUnreachablePool(): void {
-  const pending = globalForDb.tasksDatabase;
-  if (!env.DATABASE_URL || !pending) return;
-  globalForDb.tasksDatabase = undefined;
-  // Its stuck queries fail when it closes; requests meanwhile use the new pool.
-  void pending.then((handle) => handle.close()).catch(() => undefined);
+/** Whether the database has been opened and migrated (readiness answers 503 until then). */
+export function isDatabaseOpen(): boolean {
+  return globalForDb.tasksDatabaseReady === true;
 }
 
 /** Closes the pool (or PGlite and its lock); the next `getDb()` opens it again. */
 export async function closeDb(): Promise<void> {
   const pending = globalForDb.tasksDatabase;
   globalForDb.tasksDatabase = undefined;
+  globalForDb.tasksDatabaseReady = false;
   if (pending) await (await pending).close();
 }
 
@@ -65,7 +64,7 @@ export function describeDatabase(): string {
 
 async function openConfiguredDatabase(): Promise<DatabaseHandle> {
   const handle = env.DATABASE_URL
-    ? connectPostgres(env.DATABASE_URL, { migrationUrl: env.DATABASE_URL_UNPOOLED })
+    ? connectPostgres(env.DATABASE_URL, { max: env.DATABASE_POOL_MAX, migrationUrl: env.DATABASE_URL_UNPOOLED })
     : await openPglite(resolve(env.PGLITE_DATA_DIR));
   try {
     await handle.migrate();

@@ -7,6 +7,7 @@ import { getTableConfig, PgTable } from "drizzle-orm/pg-core";
 import postgres from "postgres";
 import { expect, inject, test } from "vitest";
 
+import { hasPgBouncer, startPgBouncer } from "@/test/pgbouncer";
 import { withDatabase } from "@/test/postgres-url";
 import { testDriver } from "@/test/database";
 
@@ -67,6 +68,29 @@ test.runIf(testDriver === "postgres")("two instances migrating one empty databas
       await client.end();
     }
   }),
+);
+
+test.runIf(testDriver === "postgres" && hasPgBouncer)(
+  "three instances migrating one empty database at once through a transaction-mode pooler apply each migration once and leave no lock",
+  () =>
+    withEmptyDatabase(async (direct) => {
+      const pooler = await startPgBouncer(direct, { poolSize: 3 });
+      try {
+        const pooled = pooler.url(direct);
+        await Promise.all([migratePostgres(pooled), migratePostgres(pooled), migratePostgres(pooled)]);
+        await migratePostgres(pooled);
+      } finally {
+        await pooler.stop();
+      }
+      expect(await appliedMigrations(direct)).toBe(migrationCount);
+      const client = postgres(direct, { max: 1, onnotice: () => {} });
+      try {
+        const [locks] = await client<{ count: number }[]>`select count(*)::int as count from pg_locks where locktype = 'advisory'`;
+        expect(locks?.count).toBe(0);
+      } finally {
+        await client.end();
+      }
+    }),
 );
 
 test.runIf(testDriver === "postgres")("migrations go through the unpooled URL when there is one, never through the pool's", () =>

@@ -89,3 +89,14 @@ export const signInThrottle = appSchema.table("sign_in_throttle", {
   failures: integer("failures").notNull(),
   lastFailureAt: timestamp("last_failure_at", { withTimezone: true }).notNull(),
 });
+
+/**
+ * Writes per user in the current one-minute window, counted here so that every instance of
+ * the app enforces one shared limit (src/server/api/write-limiter.ts). No foreign key: a row
+ * outliving its user is harmless, and a write must not fail on it.
+ */
+export const writeLimit = appSchema.table("write_limit", {
+  userId: text("user_id").primaryKey(),
+  windowStartedAt: timestamp("window_started_at", { withTimezone: true }).notNull(),
+  writes: integer("writes").notNull(),
+});
