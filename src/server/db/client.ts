@@ -41,10 +41,10 @@ export interface PostgresPoolOptions extends DatabaseOptions {
   /** Connections in the pool. */
   max?: number;
   /**
-   * A direct (unpooled) URL to the same database, for migrations: their advisory lock is held
-   * by one server connection for the whole session, which a transaction pooler cannot promise.
+   * A direct (unpooled) URL to the same database, for migrations and `listen`: a `LISTEN` needs
+   * one server connection for the whole session, which a transaction pooler cannot promise.
    */
-  migrationUrl?: string | undefined;
+  unpooledUrl?: string | undefined;
 }
 
 function drizzleConfig(options: DatabaseOptions) {
@@ -74,9 +74,9 @@ export function connectPostgres(url: string, options: PostgresPoolOptions = {}):
   return {
     db: drizzlePostgres(client, drizzleConfig(options)),
     driver: "postgres",
-    migrate: () => migratePostgres(options.migrationUrl ?? url),
+    migrate: () => migratePostgres(options.unpooledUrl ?? url),
     async listen(channel, onPayload, onListening) {
-      const session = postgres(options.migrationUrl ?? url, { connect_timeout: 5, onnotice: () => {}, connection: { application_name: "tasks-listen" } });
+      const session = postgres(options.unpooledUrl ?? url, { connect_timeout: 5, onnotice: () => {}, connection: { application_name: "tasks-listen" } });
       listeners.add(session);
       const stop = async () => {
         listeners.delete(session);

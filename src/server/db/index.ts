@@ -64,7 +64,7 @@ export function describeDatabase(): string {
 
 async function openConfiguredDatabase(): Promise<DatabaseHandle> {
   const handle = env.DATABASE_URL
-    ? connectPostgres(env.DATABASE_URL, { max: env.DATABASE_POOL_MAX, migrationUrl: env.DATABASE_URL_UNPOOLED })
+    ? connectPostgres(env.DATABASE_URL, { max: env.DATABASE_POOL_MAX, unpooledUrl: env.DATABASE_URL_UNPOOLED })
     : await openPglite(resolve(env.PGLITE_DATA_DIR));
   try {
     await handle.migrate();

@@ -96,7 +96,7 @@ test.runIf(testDriver === "postgres" && hasPgBouncer)(
 test.runIf(testDriver === "postgres")("migrations go through the unpooled URL when there is one, never through the pool's", () =>
   withEmptyDatabase(async (direct) => {
     // A pool URL nothing listens on: migrating through it could only fail.
-    const handle = connectPostgres("postgres://postgres@127.0.0.1:1/nowhere", { migrationUrl: direct });
+    const handle = connectPostgres("postgres://postgres@127.0.0.1:1/nowhere", { unpooledUrl: direct });
     try {
       await handle.migrate();
     } finally {
