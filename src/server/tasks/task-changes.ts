@@ -46,9 +46,9 @@ export const HEARTBEAT_MS = 5_000;
 /**
  * Fans the database's task notifications out to this instance's subscribers: one listening
  * session for the whole instance, one in-memory channel per user. postgres.js listens again
- * after a dropped connection, but nothing tells us when the session goes away for good (the
- * pool holding it is discarded after an outage), so a heartbeat through the same channel
- * proves the session hears, and replaces it if not.
+ * after a dropped connection, but a session that only listens sends nothing, so a silently
+ * dead one (a half-open connection, a listen that never came back) would go unnoticed: a
+ * heartbeat through the same channel proves the session hears, and replaces it if not.
  */
 export function createTaskChanges(source: TaskChangeSource, { heartbeatMs = HEARTBEAT_MS } = {}): TaskChanges {
   const byUser = new EventEmitter();
