@@ -6,7 +6,7 @@ import { signUpOverHttp, startProductionServer, type ProductionServer } from "@/
 
 /**
  * A database restart under load, on a private PostgreSQL server this file may stop: requests
- * fail fast (503) while it is down, the app recovers by itself, and its one pool never holds
+ * and pages fail fast (503) while it is down, the app recovers by itself, and its one pool never holds
  * more connections than DATABASE_POOL_MAX (plus one for migrations).
  */
 
@@ -83,6 +83,7 @@ test.runIf(postgresUrl)("after a database restart the app recovers by itself, an
       headers: { "content-type": "application/json", origin: server.baseUrl },
       body: JSON.stringify({ email: account.email, password: account.password }),
     });
+    const page = await fetch(`${server.baseUrl}/tasks`, { headers: { cookie: account.cookie }, redirect: "manual" });
     await sleep(3_000);
     const startingAt = Date.now();
     await database.start();
@@ -93,6 +94,10 @@ test.runIf(postgresUrl)("after a database restart the app recovers by itself, an
 
     expect(signIn.status).toBe(503);
     expect(signIn.headers.get("retry-after")).toBe("5");
+    // A page says what is going on, as a 503 a load balancer or monitor understands.
+    expect(page.status).toBe(503);
+    expect(page.headers.get("retry-after")).toBe("5");
+    expect(await page.text()).toContain("We cannot reach our database right now");
     // While the server is down: 503 and nothing else, each within the request deadline.
     expect(down.length).toBeGreaterThan(10);
     expect(statuses(down)).toEqual([503]);
@@ -111,6 +116,7 @@ test.runIf(postgresUrl)("after a database restart the app recovers by itself, an
     let again = false;
     const after = await Promise.all([load(account.cookie, 8, () => again), sleep(2_000).then(() => (again = true))]);
     expect(statuses(after[0])).toEqual([200]);
+    expect((await fetch(`${server.baseUrl}/tasks`, { headers: { cookie: account.cookie }, redirect: "manual" })).status).toBe(200);
 
     expect(most).toBeGreaterThan(0);
     expect(most).toBeLessThanOrEqual(POOL_MAX + 1);
