@@ -60,15 +60,14 @@ export function existingAccountMail(to: string, signInUrl: string): MailMessage 
   });
 }
 
-export function changeEmailConfirmationMail(to: string, newEmail: string, url: string): MailMessage {
+export function emailChangeRequestedMail(to: string, newEmail: string): MailMessage {
   return compose({
     to,
-    subject: "Confirm the change of your Tasks email address",
-    lines: [`Someone signed in to your Tasks account asked to change its email address to ${newEmail}.`],
-    link: { url, label: "Approve the change" },
-    after: [
-      "After you approve, we send a link to the new address; the change takes effect once it is followed.",
-      "If this was not you, do not approve, and change your password.",
+    subject: "Your Tasks email address is being changed",
+    lines: [
+      `Someone signed in to your Tasks account asked to change its email address to ${newEmail}.`,
+      "The change takes effect only when the link we sent to the new address is followed.",
+      "If this was not you, sign in and change your password: that signs every other device out.",
     ],
   });
 }
