@@ -13,6 +13,9 @@ export interface TestMailbox {
   stop(): Promise<void>;
 }
 
+/** An SMTP server that is down: nothing listens on port 1, and no test's server can take it. */
+export const DEAD_SMTP_URL = "smtp://127.0.0.1:1";
+
 /** The first link in a message's plain text. */
 export function linkIn(mail: ParsedMail): string {
   const link = mail.text?.match(/https?:\/\/\S+/)?.[0];

@@ -4,8 +4,7 @@ import { MAIL_NOT_SENT_MESSAGE } from "@/server/auth/auth";
 import { createMailer } from "@/server/mail/mailer";
 import { createTestApp, TEST_BASE_URL, TEST_PASSWORD, type TestApp } from "@/test/app";
 import { takeConsoleErrors } from "@/test/console";
-import { freePort } from "@/test/production-server";
-import { linkIn, startTestMailbox, type TestMailbox } from "@/test/smtp";
+import { DEAD_SMTP_URL, linkIn, startTestMailbox, type TestMailbox } from "@/test/smtp";
 
 /** Email verification switched on and off, and changing the address, with mail over real SMTP. */
 
@@ -108,7 +107,7 @@ test("changing the address waits for the new one's link, and the old one is told
 });
 
 test("with verification on and the mail server down, sign-up says to try again and makes no account", async () => {
-  const mailer = createMailer({ smtpUrl: `smtp://127.0.0.1:${await freePort()}`, from: "no-reply@localhost", withoutSmtp: "refuse" });
+  const mailer = createMailer({ smtpUrl: DEAD_SMTP_URL, from: "no-reply@localhost", withoutSmtp: "refuse" });
   const down = await createTestApp({ auth: { mailer, requireEmailVerification: true } });
   try {
     const response = await signUp(down, "unlucky@example.com");

@@ -4,8 +4,7 @@ import { MAIL_NOT_SENT_MESSAGE } from "@/server/auth/auth";
 import { createMailer } from "@/server/mail/mailer";
 import { createTestApp, TEST_BASE_URL, TEST_PASSWORD, type TestApp } from "@/test/app";
 import { takeConsoleErrors } from "@/test/console";
-import { freePort } from "@/test/production-server";
-import { linkIn, startTestMailbox, type TestMailbox } from "@/test/smtp";
+import { DEAD_SMTP_URL, linkIn, startTestMailbox, type TestMailbox } from "@/test/smtp";
 
 /** Password reset through Better Auth's HTTP handler, with mail over a real SMTP server. */
 
@@ -114,7 +113,7 @@ test("an expired link says so, like a used one", async () => {
 
 test("with the mail server down the person is told to try again, and nothing changed", async () => {
   const down = await createTestApp({
-    auth: { mailer: createMailer({ smtpUrl: `smtp://127.0.0.1:${await freePort()}`, from: "no-reply@localhost", withoutSmtp: "refuse" }) },
+    auth: { mailer: createMailer({ smtpUrl: DEAD_SMTP_URL, from: "no-reply@localhost", withoutSmtp: "refuse" }) },
   });
   try {
     const user = await down.signUp();

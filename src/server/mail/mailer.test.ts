@@ -1,7 +1,8 @@
+import { createServer, type AddressInfo } from "node:net";
+
 import { afterAll, beforeAll, expect, test, vi } from "vitest";
 
-import { freePort } from "@/test/production-server";
-import { linkIn, startTestMailbox, type TestMailbox } from "@/test/smtp";
+import { DEAD_SMTP_URL, linkIn, startTestMailbox, type TestMailbox } from "@/test/smtp";
 
 import { createMailer } from "./mailer";
 import { resetPasswordMail } from "./messages";
@@ -35,7 +36,7 @@ test("text a person typed cannot become markup in the HTML body", async () => {
 });
 
 test("with the SMTP server down, verify and send both fail (and say so) instead of hanging", async () => {
-  const mailer = createMailer({ smtpUrl: `smtp://127.0.0.1:${await freePort()}`, from: "no-reply@x.example", withoutSmtp: "refuse" });
+  const mailer = createMailer({ smtpUrl: DEAD_SMTP_URL, from: "no-reply@x.example", withoutSmtp: "refuse" });
   await expect(mailer.verify()).rejects.toThrow();
   await expect(mailer.send(resetPasswordMail("ada@example.com", LINK))).rejects.toThrow();
 });
@@ -52,4 +53,18 @@ test("without SMTP_URL, development prints each mail with its link to the log, a
 
   const refusing = createMailer({ from: "no-reply@localhost", withoutSmtp: "refuse" });
   await expect(refusing.verify()).rejects.toThrow("SMTP_URL is not set");
+});
+
+test("a server that accepts but never answers is given up on within 3 s, inside the request's own deadline", async () => {
+  const silent = createServer(() => {});
+  await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+  try {
+    const { port } = silent.address() as AddressInfo;
+    const mailer = createMailer({ smtpUrl: `smtp://127.0.0.1:${port}`, from: "no-reply@x.example", withoutSmtp: "refuse" });
+    const started = Date.now();
+    await expect(mailer.verify()).rejects.toThrow();
+    expect(Date.now() - started).toBeLessThan(3_500);
+  } finally {
+    silent.close();
+  }
 });

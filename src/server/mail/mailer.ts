@@ -1,6 +1,7 @@
 import "server-only";
 import { createTransport } from "nodemailer";
 
+import { withDeadline } from "@/server/deadline";
 import { log } from "@/server/log";
 
 /** One email: a plain-text body, and simple HTML with no remote images. */
@@ -20,6 +21,8 @@ export interface Mailer {
   /** Sends one message; rejects when the SMTP server does not accept it. */
   send(message: MailMessage): Promise<void>;
 }
+
+const VERIFY_DEADLINE_MS = 3_000;
 
 export interface MailerConfig {
   /** `smtp://` or `smtps://` URL with credentials; without one, see {@link createMailer}. */
@@ -54,8 +57,9 @@ export function createMailer({ smtpUrl, from, withoutSmtp }: MailerConfig): Mail
     { from },
   );
   return {
+    // Inside a request: answered before the request's own deadline (the database's) runs out.
     verify: async () => {
-      await transport.verify();
+      await withDeadline(transport.verify(), VERIFY_DEADLINE_MS);
     },
     send: async (message) => {
       await transport.sendMail(message);
