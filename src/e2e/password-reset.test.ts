@@ -121,3 +121,27 @@ browserTest(
   },
   { serverEnv: { SMTP_URL: mailbox.url, REQUIRE_EMAIL_VERIFICATION: "true" } },
 );
+
+browserTest(
+  "a new email address takes effect from the link sent to it, and the old address is told",
+  async ({ person }) => {
+    const ada = await person();
+    await signUp(ada);
+    const { page } = ada;
+    const newEmail = `moved-${ada.email}`;
+    await page.goto("/account");
+    await page.getByLabel("New email").fill(newEmail);
+    await page.getByRole("button", { name: "Change email" }).click();
+    await page.getByRole("status").filter({ hasText: `Check ${newEmail}` }).waitFor();
+
+    const notice = await mailbox.next(ada.email);
+    expect(notice.text).toContain(newEmail);
+    await page.reload();
+    await page.getByText(`(${ada.email})`).waitFor();
+
+    await page.goto(linkIn(await mailbox.next(newEmail)));
+    await page.waitForURL("**/account");
+    await page.getByText(`(${newEmail})`).waitFor();
+  },
+  { serverEnv: { SMTP_URL: mailbox.url } },
+);
