@@ -22,6 +22,10 @@ import {
   type SignUpInput,
 } from "@/lib/validators/auth";
 
+// Where a verification link signs the person in. Not `next`: Better Auth checks a callback URL
+// more strictly than safeNextPath, and would refuse some that the sign-in page accepts.
+const VERIFIED_LANDING = "/tasks";
+
 type FieldErrors = Partial<Record<FieldName, string[]>>;
 
 /**
@@ -46,7 +50,7 @@ export function SignUpForm({ next }: AuthFormProps) {
       fields={["name", "email", "password"]}
       submitLabel="Create account"
       busyLabel="Creating account…"
-      send={(input: SignUpInput, onError) => authClient.signUp.email({ ...input, callbackURL: next }, { onError })}
+      send={(input: SignUpInput, onError) => authClient.signUp.email({ ...input, callbackURL: VERIFIED_LANDING }, { onError })}
       next={next}
     />
   );
@@ -147,7 +151,7 @@ function AuthForm<T>({ schema, fields, submitLabel, busyLabel, send, next, signI
           {formError}
         </p>
       ) : null}
-      {awaitingEmail ? <ResendVerification email={awaitingEmail} next={next} /> : null}
+      {awaitingEmail ? <ResendVerification email={awaitingEmail} /> : null}
       <button type="submit" disabled={busy} aria-busy={busy} className={`${primaryButton} w-full`}>
         {busy ? busyLabel : submitLabel}
       </button>

@@ -17,13 +17,13 @@ export function CheckYourEmail({ email }: { email: string }) {
 }
 
 /** A sign-in refused until the address is confirmed: say so, and offer the link again. */
-export function ResendVerification({ email, next }: { email: string; next: string }) {
+export function ResendVerification({ email }: { email: string }) {
   const [state, setState] = useState<{ sending: boolean; note: string | null }>({ sending: false, note: null });
 
   async function resend() {
     setState({ sending: true, note: null });
     try {
-      await unwrap(authClient.sendVerificationEmail({ email, callbackURL: next }));
+      await unwrap(authClient.sendVerificationEmail({ email, callbackURL: "/tasks" }));
       setState({ sending: false, note: `Sent. Check ${email} for the new link.` });
     } catch (refusal) {
       setState({ sending: false, note: errorMessage(refusal) });
