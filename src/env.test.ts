@@ -55,4 +55,14 @@ describe("environment validation", () => {
     expect(result.status).toBe(0);
     expect(JSON.parse(result.stdout)).toMatchObject({ PORT: 3000 });
   });
+
+  test("mail settings: an SMTP URL, and verification off unless switched on", () => {
+    expect(JSON.parse(loadEnv({ NODE_ENV: "development" }).stdout)).toMatchObject({ REQUIRE_EMAIL_VERIFICATION: false });
+    const on = loadEnv({ NODE_ENV: "development", SMTP_URL: "smtps://u:p@smtp.example.com:465", REQUIRE_EMAIL_VERIFICATION: "true" });
+    expect(JSON.parse(on.stdout)).toMatchObject({ SMTP_URL: "smtps://u:p@smtp.example.com:465", REQUIRE_EMAIL_VERIFICATION: true });
+    const bad = loadEnv({ NODE_ENV: "development", SMTP_URL: "smtp.example.com", REQUIRE_EMAIL_VERIFICATION: "yes" });
+    expect(bad.status).not.toBe(0);
+    expect(bad.stderr).toContain("SMTP_URL: must be an smtp:// or smtps:// URL");
+    expect(bad.stderr).toContain("REQUIRE_EMAIL_VERIFICATION: must be true or false");
+  });
 });

@@ -66,6 +66,12 @@ export const env = createEnv({
     TRUSTED_PROXIES: addressList.default([]),
     HOST: z.string().min(1).default("0.0.0.0"),
     SHUTDOWN_DELAY_MS: z.coerce.number().int().min(0).max(60_000).default(1_000),
+    SMTP_URL: z.string().regex(/^smtps?:\/\/.+/, "must be an smtp:// or smtps:// URL such as smtps://user:pass@smtp.example.com:465").optional(),
+    MAIL_FROM: z.string().min(3).optional(),
+    REQUIRE_EMAIL_VERIFICATION: z
+      .enum(["true", "false", "1", "0"], { error: "must be true or false" })
+      .default("false")
+      .transform((value) => value === "true" || value === "1"),
   },
   runtimeEnv: {
     NODE_ENV: process.env.NODE_ENV,
@@ -83,6 +89,9 @@ export const env = createEnv({
     TRUSTED_PROXIES: process.env.TRUSTED_PROXIES,
     HOST: process.env.HOST,
     SHUTDOWN_DELAY_MS: process.env.SHUTDOWN_DELAY_MS,
+    SMTP_URL: process.env.SMTP_URL,
+    MAIL_FROM: process.env.MAIL_FROM,
+    REQUIRE_EMAIL_VERIFICATION: process.env.REQUIRE_EMAIL_VERIFICATION,
   },
   emptyStringAsUndefined: true,
   onValidationError: (issues) => {
@@ -117,4 +126,9 @@ export function appBaseUrl(): string {
 export function trustedOrigins(): readonly string[] {
   const loopback = env.NODE_ENV === "development" && !env.BETTER_AUTH_URL ? [`http://127.0.0.1:${env.PORT}`] : [];
   return [...loopback, ...env.TRUSTED_ORIGINS];
+}
+
+/** Who mail comes from: `MAIL_FROM`, or no-reply at the app's host name. */
+export function mailFrom(): string {
+  return env.MAIL_FROM ?? `Tasks <no-reply@${new URL(appBaseUrl()).hostname}>`;
 }

@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { redirect } from "next/navigation";
 
+import { ChangeEmailForm } from "@/components/account/change-email-form";
 import { ChangePasswordForm } from "@/components/account/change-password-form";
 import { DeleteAccountForm } from "@/components/account/delete-account-form";
 import { SessionsList } from "@/components/account/sessions-list";
@@ -35,6 +36,7 @@ export default async function AccountPage() {
         <h1 className="text-3xl font-bold tracking-tight">Your account</h1>
         <SessionsList currentSessionId={session.session.id} />
         <ChangePasswordForm />
+        <ChangeEmailForm currentEmail={session.user.email} />
         <TwoFactorSection enabled={session.user.twoFactorEnabled === true} />
         <DeleteAccountForm />
       </main>

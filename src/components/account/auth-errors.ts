@@ -14,6 +14,9 @@ export function describeAccountError(error: AuthError): string {
       return "That password isn’t right. Check it and try again.";
     case "PASSWORD_TOO_COMMON":
       return error.message ?? "This password is too common. Choose another.";
+    case "EMAIL_NOT_SENT":
+    case "RESET_THROTTLED":
+      if (error.message) return error.message;
   }
   if (error.status === 401) return "Your session has ended. Sign in again.";
   if (error.status === 429) return "Too many attempts. Wait a few minutes, then try again.";

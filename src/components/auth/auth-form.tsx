@@ -9,6 +9,7 @@ import * as z from "zod";
 
 import type { AuthError } from "@/components/account/auth-errors";
 import { describeAuthError, retryAfterSeconds, type FieldName } from "@/components/auth/auth-form-errors";
+import { CheckYourEmail, ResendVerification } from "@/components/auth/email-verification";
 import { focusFirstInvalid, TextField } from "@/components/text-field";
 import { formAlert, primaryButton } from "@/components/ui";
 import { authClient } from "@/lib/auth-client";
@@ -21,16 +22,21 @@ import {
   type SignUpInput,
 } from "@/lib/validators/auth";
 
+// Where a verification link signs the person in. Not `next`: Better Auth checks a callback URL
+// more strictly than safeNextPath, and would refuse some that the sign-in page accepts.
+const VERIFIED_LANDING = "/tasks";
+
 type FieldErrors = Partial<Record<FieldName, string[]>>;
 
 /**
  * Sends the form; `onError` receives the response of a refusal (for its `Retry-After`).
  * `secondFactor`: the password was right, and the account's second factor comes next.
+ * `data.token` null: the account waits for its address to be confirmed.
  */
 type Send<T> = (
   input: T,
   onError: (context: { response: Response }) => void,
-) => Promise<{ error: AuthError | null; secondFactor?: boolean }>;
+) => Promise<{ data?: { token?: string | null } | null; error: AuthError | null; secondFactor?: boolean }>;
 
 interface AuthFormProps {
   /** Where to go once signed in; already checked to be a page of this site. */
@@ -44,7 +50,7 @@ export function SignUpForm({ next }: AuthFormProps) {
       fields={["name", "email", "password"]}
       submitLabel="Create account"
       busyLabel="Creating account…"
-      send={(input: SignUpInput, onError) => authClient.signUp.email(input, { onError })}
+      send={(input: SignUpInput, onError) => authClient.signUp.email({ ...input, callbackURL: VERIFIED_LANDING }, { onError })}
       next={next}
     />
   );
@@ -81,6 +87,8 @@ function AuthForm<T>({ schema, fields, submitLabel, busyLabel, send, next, signI
   const [errors, setErrors] = useState<FieldErrors>({});
   const [formError, setFormError] = useState<string | null>(null);
   const [sending, setSending] = useState(false);
+  // With REQUIRE_EMAIL_VERIFICATION: the address a sign-up or sign-in is waiting on.
+  const [awaitingEmail, setAwaitingEmail] = useState<string | null>(null);
   const [navigating, startNavigation] = useTransition();
   const busy = sending || navigating;
   const formErrorId = useId();
@@ -98,12 +106,19 @@ function AuthForm<T>({ schema, fields, submitLabel, busyLabel, send, next, signI
     }
     setErrors({});
     setFormError(null);
+    setAwaitingEmail(null);
     setSending(true);
     try {
       const refusal: { retryAfter: string | null } = { retryAfter: null };
-      const { error, secondFactor } = await send(parsed.data, ({ response }) => {
+      const { data, error, secondFactor } = await send(parsed.data, ({ response }) => {
         refusal.retryAfter = response.headers.get("retry-after");
       });
+      const email = String(new FormData(form).get("email")).trim();
+      if (error?.code === "EMAIL_NOT_VERIFIED" || (!error && data?.token === null)) {
+        if (error) setFormError("Confirm your email address first: follow the link we sent to it.");
+        setAwaitingEmail(email);
+        return;
+      }
       if (error) {
         const { field, message } = describeAuthError(error, retryAfterSeconds(refusal.retryAfter));
         if (field) {
@@ -125,6 +140,7 @@ function AuthForm<T>({ schema, fields, submitLabel, busyLabel, send, next, signI
     }
   }
 
+  if (awaitingEmail && !signIn) return <CheckYourEmail email={awaitingEmail} />;
   return (
     <form onSubmit={(event) => void onSubmit(event)} noValidate aria-describedby={formError ? formErrorId : undefined} className="space-y-4">
       {fields.map((field) => (
@@ -135,6 +151,7 @@ function AuthForm<T>({ schema, fields, submitLabel, busyLabel, send, next, signI
           {formError}
         </p>
       ) : null}
+      {awaitingEmail ? <ResendVerification email={awaitingEmail} /> : null}
       <button type="submit" disabled={busy} aria-busy={busy} className={`${primaryButton} w-full`}>
         {busy ? busyLabel : submitLabel}
       </button>

@@ -5,11 +5,13 @@ import { APIError, createAuthMiddleware } from "better-auth/api";
 import { nextCookies } from "better-auth/next-js";
 import { bearer, jwt, twoFactor } from "better-auth/plugins";
 
-import { appBaseUrl, authSecret, env, trustedOrigins } from "@/env";
+import { appBaseUrl, authSecret, env, mailFrom, trustedOrigins } from "@/env";
 import { NAME_MAX_LENGTH, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "@/lib/validators/auth";
 import { getDb, type Database } from "@/server/db";
 import * as authTables from "@/server/db/schema/auth";
 import { log, redactQueryParams } from "@/server/log";
+import { createMailer, sendInBackground, type Mailer } from "@/server/mail/mailer";
+import { emailChangeRequestedMail, existingAccountMail, resetPasswordMail, verifyEmailMail } from "@/server/mail/messages";
 
 import { accountThrottle } from "./account-throttle";
 import { COMMON_PASSWORD_MESSAGE, isCommonPassword } from "./common-passwords";
@@ -35,7 +37,21 @@ export interface AuthConfig {
   /** Per-address rate limits: off unless enabled; `multiplier` scales every limit (load tests). */
   rateLimit?: { enabled: boolean; multiplier?: number };
   signInThrottle?: SignInThrottleOptions;
+  /** Sends the app's mail; without one, mail is printed to the log (tests pass their own). */
+  mailer?: Mailer;
+  /** Overrides {@link RESET_LINK_LIFETIME_SECONDS} (tests let a link expire). */
+  resetLinkLifetimeSeconds?: number;
+  /** Sign-in waits until the address is confirmed (REQUIRE_EMAIL_VERIFICATION). */
+  requireEmailVerification?: boolean;
 }
+
+/** How long a password-reset link works. */
+export const RESET_LINK_LIFETIME_SECONDS = 60 * 60;
+
+// Reset mails to one address, from any number of clients: 3 free, then 1 s, 2 s, 4 s … apart.
+const RESET_MAIL_THROTTLE: SignInThrottleOptions = { freeFailures: 3, maxDelaySeconds: 15 * 60, windowSeconds: 60 * 60 };
+
+export const MAIL_NOT_SENT_MESSAGE = "Could not send the email. Try again in a moment.";
 
 // Requests per window, per client address and path, before `multiplier`.
 const RATE_LIMITS = {
@@ -50,6 +66,10 @@ const RATE_LIMITS = {
   "/two-factor/verify-totp": { window: 60, max: 10 },
   "/two-factor/verify-backup-code": { window: 60, max: 10 },
   "/two-factor/*": { window: 600, max: 10 },
+  "/request-password-reset": { window: 900, max: 5 },
+  "/reset-password": { window: 900, max: 10 },
+  "/send-verification-email": { window: 900, max: 5 },
+  "/change-email": { window: 600, max: 10 },
 } as const;
 
 // Where a new password arrives, per endpoint that sets one.
@@ -76,6 +96,12 @@ export function createAuth(db: Database, config: AuthConfig): AppAuth {
 
 function createBetterAuth(db: Database, config: AuthConfig) {
   const throttle = createSignInThrottle(db, config.signInThrottle ?? DEFAULT_SIGN_IN_THROTTLE);
+  const resetMailThrottle = createSignInThrottle(db, RESET_MAIL_THROTTLE);
+  const mailer = config.mailer ?? createMailer({ from: "Tasks <no-reply@localhost>", withoutSmtp: "log" });
+  const requireEmailVerification = config.requireEmailVerification ?? false;
+  // Endpoints that promise an email: they check the mail server before changing anything.
+  const sendsMail = new Set(["/request-password-reset", "/send-verification-email", "/change-email"]);
+  if (requireEmailVerification) sendsMail.add("/sign-up/email");
   const multiplier = config.rateLimit?.multiplier ?? 1;
   const scaled = ({ window, max }: { window: number; max: number }) => ({ window, max: Math.ceil(max * multiplier) });
 
@@ -95,11 +121,28 @@ function createBetterAuth(db: Database, config: AuthConfig) {
       minPasswordLength: PASSWORD_MIN_LENGTH,
       maxPasswordLength: PASSWORD_MAX_LENGTH,
       password: { hash: hashPassword, verify: verifyPasswordHash },
+      // Mail goes out after the answer, so a known address answers as fast as an unknown one;
+      // the before-hook has checked the mail server, so a dead one is reported, not swallowed.
+      sendResetPassword: async ({ user, url }) => sendInBackground(mailer, resetPasswordMail(user.email, url), "reset-password"),
+      resetPasswordTokenExpiresIn: config.resetLinkLifetimeSeconds ?? RESET_LINK_LIFETIME_SECONDS,
+      revokeSessionsOnPasswordReset: true,
+      requireEmailVerification,
+      // With verification required, Better Auth answers a sign-up for a taken address like a
+      // new one; the owner hears about it instead.
+      onExistingUserSignUp: async ({ user }) =>
+        sendInBackground(mailer, existingAccountMail(user.email, `${config.baseURL}/sign-in`), "existing-account"),
+    },
+    emailVerification: {
+      sendVerificationEmail: async ({ user, url }) => sendInBackground(mailer, verifyEmailMail(user.email, url), "verify-email"),
+      sendOnSignUp: requireEmailVerification,
+      autoSignInAfterVerification: true,
     },
     user: {
       // Deleting an account needs the password (enforced below) and removes its tasks and
       // sessions through foreign keys.
       deleteUser: { enabled: true },
+      // The new address gets a link (emailVerification below); the change waits for it.
+      changeEmail: { enabled: true },
     },
     session: {
       // Every request reads the session from the database, so sign-out takes effect at once.
@@ -146,9 +189,28 @@ function createBetterAuth(db: Database, config: AuthConfig) {
         if (ctx.path === "/delete-user" && (typeof body.password !== "string" || body.password === "")) {
           throw new APIError("BAD_REQUEST", { message: "Enter your password to delete your account.", code: "PASSWORD_REQUIRED" });
         }
+        if (ctx.path === "/request-password-reset" && typeof body.email === "string") {
+          // Counted for unknown addresses too, so the limit reveals nothing.
+          const wait = await resetMailThrottle.attempt(`reset-password:${body.email}`);
+          if (wait > 0) {
+            throw new APIError(
+              "TOO_MANY_REQUESTS",
+              { message: `Too many reset emails for this address. Try again in ${wait} s.`, code: "RESET_THROTTLED" },
+              { "retry-after": String(wait) },
+            );
+          }
+        }
+        if (sendsMail.has(ctx.path)) await checkMailServer(mailer);
         if (ctx.path === "/change-password") {
           // A new password ends every other session, whatever the client asked for.
           return { context: { body: { ...body, revokeOtherSessions: true } } };
+        }
+      }),
+      after: createAuthMiddleware(async (ctx) => {
+        if (ctx.path === "/change-email" && !(ctx.context.returned instanceof APIError) && ctx.context.session) {
+          // The current address hears of it, so a stolen session cannot move the account quietly.
+          const newEmail = String((ctx.body as { newEmail?: unknown }).newEmail);
+          sendInBackground(mailer, emailChangeRequestedMail(ctx.context.session.user.email, newEmail), "email-change-requested");
         }
       }),
     },
@@ -187,6 +249,16 @@ function createBetterAuth(db: Database, config: AuthConfig) {
   });
 }
 
+/** Refuses the request, before it changes anything, when no mail could go out now. */
+async function checkMailServer(mailer: Mailer): Promise<void> {
+  try {
+    await mailer.verify();
+  } catch (error) {
+    log("error", "mail.unavailable", {}, error);
+    throw new APIError("SERVICE_UNAVAILABLE", { message: MAIL_NOT_SENT_MESSAGE, code: "EMAIL_NOT_SENT" }, { "retry-after": "30" });
+  }
+}
+
 export type Auth = ReturnType<typeof createBetterAuth>;
 
 const globalForAuth = globalThis as typeof globalThis & { tasksAuth?: { db: Database; appAuth: AppAuth } };
@@ -205,6 +277,12 @@ export async function getAuth(): Promise<AppAuth> {
       trustedOrigins: trustedOrigins(),
       cookieDomain: env.AUTH_COOKIE_DOMAIN,
       rateLimit: { enabled: env.NODE_ENV === "production", multiplier: env.RATE_LIMIT_MULTIPLIER },
+      mailer: createMailer({
+        smtpUrl: env.SMTP_URL,
+        from: mailFrom(),
+        withoutSmtp: env.NODE_ENV === "production" ? "refuse" : "log",
+      }),
+      requireEmailVerification: env.REQUIRE_EMAIL_VERIFICATION,
     });
     globalForAuth.tasksAuth = { db, appAuth };
   }
