@@ -66,7 +66,8 @@ let people = 0;
 export function browserTest(name: string, body: (harness: BrowserHarness) => Promise<void>, options: BrowserTestOptions = {}): void {
   test(name, async ({ skip }) => {
     if (!baseUrl) return skip(`Chromium not found at ${CHROMIUM_PATH}; install it with: ${INSTALL_CHROMIUM}`);
-    const server = options.serverEnv ? await startProductionServer({ env: options.serverEnv }) : null;
+    const ownServer = options.serverEnv || options.host;
+    const server = ownServer ? await startProductionServer({ env: options.serverEnv ?? {}, host: options.host }) : null;
     const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
     const problems: string[] = [];
     try {
@@ -86,6 +87,8 @@ export interface BrowserTestOptions {
    * use up its per-address limits (RATE_LIMIT_MULTIPLIER).
    */
   serverEnv?: Record<string, string>;
+  /** Run against a server of its own reached by this host name (passkeys need `localhost`, not an address). */
+  host?: string;
   /** Milliseconds, for a test whose length grows with a list of cases (the project's default otherwise). */
   timeout?: number;
 }
@@ -144,7 +147,7 @@ export async function signUp(person: Person): Promise<void> {
 export async function signIn(page: Page, person: Pick<Person, "email" | "password">): Promise<void> {
   await page.getByLabel("Email").fill(person.email);
   await page.getByLabel("Password").fill(person.password);
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
 }
 
 /** Adds a task through the form with Enter and waits until the list shows it. */

@@ -1,3 +1,4 @@
+import { passkeyClient } from "@better-auth/passkey/client";
 import { twoFactorClient } from "better-auth/client/plugins";
 import { createAuthClient } from "better-auth/react";
 
@@ -7,5 +8,5 @@ import { createAuthClient } from "better-auth/react";
  */
 export const authClient = createAuthClient({
   // The sign-in form asks for the code itself when a sign-in answers `twoFactorRedirect`.
-  plugins: [twoFactorClient()],
+  plugins: [twoFactorClient(), passkeyClient()],
 });

@@ -120,6 +120,8 @@ export interface ProductionServerOptions {
   shareDatabaseWith?: ProductionServer;
   /** Serve this existing PostgreSQL database, which the caller creates and drops. */
   databaseUrl?: string;
+  /** The host name people reach it by (BETTER_AUTH_URL): passkeys need a name, not an address (`localhost`). */
+  host?: string;
   /** What must answer 200 before the server counts as started: readiness by default. */
   readyPath?: "/api/health" | "/api/health/live";
 }
@@ -130,7 +132,8 @@ export interface ProductionServerOptions {
  */
 export async function startProductionServer(options: ProductionServerOptions = {}): Promise<ProductionServer> {
   const port = await freePort();
-  const baseUrl = `http://127.0.0.1:${port}`;
+  const loopbackUrl = `http://127.0.0.1:${port}`;
+  const baseUrl = `http://${options.host ?? "127.0.0.1"}:${port}`;
   const cleanups: (() => Promise<void> | void)[] = [];
   let databaseEnv: Record<string, string>;
   let databaseUrl: string | null = null;
@@ -183,7 +186,7 @@ export async function startProductionServer(options: ProductionServerOptions = {
     return code;
   };
   try {
-    await waitUntilHealthy(baseUrl, server, () => output, options.readyPath);
+    await waitUntilHealthy(loopbackUrl, server, () => output, options.readyPath);
   } catch (error) {
     await stop();
     throw error;

@@ -5,6 +5,7 @@ import { redirect } from "next/navigation";
 import { ChangeEmailForm } from "@/components/account/change-email-form";
 import { ChangePasswordForm } from "@/components/account/change-password-form";
 import { DeleteAccountForm } from "@/components/account/delete-account-form";
+import { PasskeysSection } from "@/components/account/passkeys-section";
 import { SessionsList } from "@/components/account/sessions-list";
 import { TwoFactorSection } from "@/components/account/two-factor-section";
 import { SignOutButton } from "@/components/sign-out-button";
@@ -38,6 +39,7 @@ export default async function AccountPage() {
         <ChangePasswordForm />
         <ChangeEmailForm currentEmail={session.user.email} />
         <TwoFactorSection enabled={session.user.twoFactorEnabled === true} />
+        <PasskeysSection />
         <DeleteAccountForm />
       </main>
     </div>

@@ -14,6 +14,20 @@ export function describeAccountError(error: AuthError): string {
       return "That password isn’t right. Check it and try again.";
     case "PASSWORD_TOO_COMMON":
       return error.message ?? "This password is too common. Choose another.";
+    // Passkeys: the browser's own refusals (@simplewebauthn/browser's codes), then the server's.
+    case "ERROR_CEREMONY_ABORTED":
+    case "AUTH_CANCELLED":
+    case "NotAllowedError":
+      return "The passkey request was cancelled or timed out. Try again.";
+    case "ERROR_AUTHENTICATOR_PREVIOUSLY_REGISTERED":
+      return "This device already holds a passkey for your account.";
+    case "PASSKEY_NOT_FOUND":
+      return "That passkey is no longer registered here. Sign in with your password, then add it again.";
+    case "CHALLENGE_NOT_FOUND":
+      return "The passkey request expired. Try again.";
+    case "AUTHENTICATION_FAILED":
+    case "FAILED_TO_VERIFY_REGISTRATION":
+      return "The passkey could not be verified. Try again.";
     case "EMAIL_NOT_SENT":
     case "RESET_THROTTLED":
       if (error.message) return error.message;

@@ -4,6 +4,7 @@ import { drizzleAdapter } from "better-auth/adapters/drizzle";
 import { APIError, createAuthMiddleware } from "better-auth/api";
 import { nextCookies } from "better-auth/next-js";
 import { bearer, jwt, twoFactor } from "better-auth/plugins";
+import { passkey } from "@better-auth/passkey";
 
 import { appBaseUrl, authSecret, env, mailFrom, trustedOrigins } from "@/env";
 import { NAME_MAX_LENGTH, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "@/lib/validators/auth";
@@ -70,7 +71,14 @@ const RATE_LIMITS = {
   "/reset-password": { window: 900, max: 10 },
   "/send-verification-email": { window: 900, max: 5 },
   "/change-email": { window: 600, max: 10 },
+  // Each asks for a challenge the database keeps for five minutes; a signature is not guessable,
+  // so sign-in's limit is enough for the answer.
+  "/passkey/generate-authenticate-options": { window: 60, max: 30 },
+  "/passkey/verify-authentication": { window: 60, max: 10 },
 } as const;
+
+// Endpoints that store a `name` of the caller's choosing (a person's, or a passkey's).
+const NAMED_PATHS = new Set(["/sign-up/email", "/update-user", "/passkey/verify-registration", "/passkey/update-passkey"]);
 
 // Where a new password arrives, per endpoint that sets one.
 const NEW_PASSWORD_FIELDS: Record<string, string> = {
@@ -183,8 +191,9 @@ function createBetterAuth(db: Database, config: AuthConfig) {
         if (passwordField && typeof body[passwordField] === "string" && isCommonPassword(body[passwordField])) {
           throw new APIError("BAD_REQUEST", { message: COMMON_PASSWORD_MESSAGE, code: "PASSWORD_TOO_COMMON" });
         }
-        if ((ctx.path === "/sign-up/email" || ctx.path === "/update-user") && typeof body.name === "string" && body.name.trim().length > NAME_MAX_LENGTH) {
-          throw new APIError("BAD_REQUEST", { message: `Use at most ${NAME_MAX_LENGTH} characters for your name.`, code: "NAME_TOO_LONG" });
+        if (NAMED_PATHS.has(ctx.path) && typeof body.name === "string" && body.name.trim().length > NAME_MAX_LENGTH) {
+          const what = ctx.path.startsWith("/passkey/") ? "the passkey’s name" : "your name";
+          throw new APIError("BAD_REQUEST", { message: `Use at most ${NAME_MAX_LENGTH} characters for ${what}.`, code: "NAME_TOO_LONG" });
         }
         if (ctx.path === "/delete-user" && (typeof body.password !== "string" || body.password === "")) {
           throw new APIError("BAD_REQUEST", { message: "Enter your password to delete your account.", code: "PASSWORD_REQUIRED" });
@@ -226,6 +235,9 @@ function createBetterAuth(db: Database, config: AuthConfig) {
       // Authenticator-app codes (TOTP) and single-use backup codes; before bearer, so a sign-in
       // still waiting for its code hands out no token.
       twoFactor({ issuer: "Tasks" }),
+      // Sign-in with a passkey, for this site only: the browser signs the challenge for the app's
+      // own origin and host, whatever origin a request claims.
+      passkey({ rpName: "Tasks", origin: new URL(config.baseURL).origin }),
       // Listed after twoFactor: it must see whether a sign-in still waits for a code.
       accountThrottle(throttle, { secret: config.secret, secureCookies: config.baseURL.startsWith("https:") }),
       // `Authorization: Bearer <session token>` works like the cookie; only signed tokens count.

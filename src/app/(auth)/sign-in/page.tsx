@@ -4,6 +4,7 @@ import { redirect } from "next/navigation";
 
 import { AuthSwitchLink, SignInForm } from "@/components/auth/auth-form";
 import { safeNextPath } from "@/components/auth/next-path";
+import { PasskeySignIn } from "@/components/auth/passkey-sign-in";
 import { mutedText } from "@/components/ui";
 import { getSession } from "@/trpc/server";
 
@@ -24,6 +25,7 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
         </p>
       ) : null}
       <SignInForm next={next} />
+      <PasskeySignIn next={next} />
       <p className="mt-4 text-sm">
         <Link href="/forgot-password" className="font-semibold text-indigo-800 underline-offset-2 hover:underline dark:text-indigo-200">
           Forgot password?

@@ -1,0 +1,53 @@
+"use client";
+
+import { useQueryClient } from "@tanstack/react-query";
+import type { Route } from "next";
+import { useRouter } from "next/navigation";
+import { useState, useTransition } from "react";
+
+import { errorMessage, unwrap } from "@/components/account/auth-errors";
+import { formAlert, secondaryButton } from "@/components/ui";
+import { authClient } from "@/lib/auth-client";
+
+/** Signs in with a passkey added on the account page: no password, and no second step. */
+export function PasskeySignIn({ next }: { next: Route }) {
+  const router = useRouter();
+  const queryClient = useQueryClient();
+  const [failure, setFailure] = useState<string | null>(null);
+  const [sending, setSending] = useState(false);
+  const [navigating, startNavigation] = useTransition();
+  const busy = sending || navigating;
+
+  async function signIn() {
+    if (busy) return;
+    setFailure(null);
+    if (typeof window.PublicKeyCredential === "undefined") {
+      setFailure("This browser cannot use passkeys. Sign in with your password.");
+      return;
+    }
+    setSending(true);
+    try {
+      await unwrap(authClient.signIn.passkey());
+      // Nothing cached for a previous person may survive into this session.
+      queryClient.clear();
+      startNavigation(() => router.replace(next));
+    } catch (error) {
+      setFailure(errorMessage(error));
+    } finally {
+      setSending(false);
+    }
+  }
+
+  return (
+    <div className="mt-4 space-y-3">
+      {failure ? (
+        <p role="alert" className={formAlert}>
+          {failure}
+        </p>
+      ) : null}
+      <button type="button" onClick={() => void signIn()} disabled={busy} aria-busy={busy} className={`${secondaryButton} w-full`}>
+        {busy ? "Waiting for your passkey…" : "Sign in with a passkey"}
+      </button>
+    </div>
+  );
+}
