@@ -6,7 +6,7 @@ import { chromium, type Browser, type BrowserContext, type Locator, type Page } 
 import superjson from "superjson";
 import { expect, inject, test } from "vitest";
 
-import { startProductionServer } from "@/test/production-server";
+import { startProductionServer, type ProductionServerOptions } from "@/test/production-server";
 
 import { CHROMIUM_PATH, INSTALL_CHROMIUM } from "./chromium";
 
@@ -24,6 +24,8 @@ const CHROMIUM_ARGS = [
   "--disable-sync",
   "--no-first-run",
   "--disable-quic",
+  // Host names under .test (reserved for testing) are the test's own servers: sibling sites.
+  "--host-resolver-rules=MAP *.test 127.0.0.1",
 ];
 
 export const DESKTOP = { width: 1280, height: 900 };
@@ -86,7 +88,7 @@ export interface BrowserTestOptions {
    * environment: for tests that need other settings than the shared server's, or that would
    * use up its per-address limits (RATE_LIMIT_MULTIPLIER).
    */
-  serverEnv?: Record<string, string>;
+  serverEnv?: ProductionServerOptions["env"];
   /** Run against a server of its own reached by this host name (passkeys need `localhost`, not an address). */
   host?: string;
   /** Milliseconds, for a test whose length grows with a list of cases (the project's default otherwise). */
@@ -94,6 +96,12 @@ export interface BrowserTestOptions {
 }
 
 function createHarness(browser: Browser, url: string, problems: string[]): BrowserHarness {
+  const app = new URL(url);
+  // The app, or a sibling site the test serves under a .test name.
+  const isOwnServer = (requestUrl: string) => {
+    const { origin, hostname } = new URL(requestUrl);
+    return origin === app.origin || hostname.endsWith(".test");
+  };
   async function newContext({ colorScheme = "light", viewport = DESKTOP }: ContextOptions = {}) {
     people += 1;
     const context = await browser.newContext({
@@ -103,7 +111,7 @@ function createHarness(browser: Browser, url: string, problems: string[]): Brows
     });
     context.on("request", (request) => {
       const requestUrl = request.url();
-      if (!requestUrl.startsWith(url) && !/^(data|blob):/.test(requestUrl)) problems.push(`request to ${requestUrl}`);
+      if (!isOwnServer(requestUrl) && !/^(data|blob):/.test(requestUrl)) problems.push(`request to ${requestUrl}`);
     });
     context.on("console", (message) => {
       if (message.type() === "error" && !message.text().startsWith("Failed to load resource")) {

@@ -112,8 +112,8 @@ export interface ProductionServer {
 }
 
 export interface ProductionServerOptions {
-  /** Extra environment for the server (e.g. TRUSTED_ORIGINS). */
-  env?: Record<string, string>;
+  /** Extra environment for the server (e.g. TRUSTED_ORIGINS), or a function of its base URL. */
+  env?: Record<string, string> | ((baseUrl: string) => Record<string, string>);
   /** A PostgreSQL server to create the database on; otherwise a fresh PGlite directory. */
   postgresUrl?: string | null;
   /** Serve the database of this (PostgreSQL) server instead: a second instance of one app. */
@@ -172,7 +172,7 @@ export async function startProductionServer(options: ProductionServerOptions = {
       BETTER_AUTH_URL: baseUrl,
       HOST: "127.0.0.1",
       PORT: String(port),
-      ...options.env,
+      ...(typeof options.env === "function" ? options.env(baseUrl) : options.env),
     },
     stdio: ["ignore", "pipe", "pipe"],
   });
