@@ -6,7 +6,7 @@ import { chromium, type Browser, type BrowserContext, type Locator, type Page } 
 import superjson from "superjson";
 import { expect, inject, test } from "vitest";
 
-import { startProductionServer, type ProductionServer, type RunningServer } from "@/test/production-server";
+import { startDevServer, startProductionServer, type ProductionServer, type RunningServer } from "@/test/production-server";
 
 import { CHROMIUM_PATH, INSTALL_CHROMIUM } from "./chromium";
 
@@ -78,7 +78,8 @@ export function browserTest(name: string, body: (harness: BrowserHarness) => Pro
       const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
       try {
         const urls = servers.length > 0 ? servers.map((server) => server.baseUrl) : [baseUrl];
-        await body({ ...createHarness(browser, urls, problems), instances });
+        // next dev compiles a page on its first visit, often beyond Playwright's 30 s default.
+        await body({ ...createHarness(browser, urls, problems, options.dev ? 120_000 : undefined), instances });
         expect(problems, "page errors, console errors or foreign requests").toEqual([]);
       } finally {
         await browser.close();
@@ -98,6 +99,8 @@ async function startOwnServers(options: BrowserTestOptions, servers: RunningServ
     const second = await startProductionServer({ shareDatabaseWith: first, env: options.serverEnv });
     servers.push(second);
     instances.push(first, second);
+  } else if (options.dev) {
+    servers.push(await startDevServer());
   } else if (options.serverEnv) {
     servers.push(await startProductionServer({ env: options.serverEnv }));
   }
@@ -115,12 +118,14 @@ export interface BrowserTestOptions {
    * PostgreSQL server (TEST_DATABASE_URL; skipped without it). Pages may visit either.
    */
   twoInstances?: boolean;
+  /** Run against `next dev` of the test's own (a fresh PGlite directory); its first compile is slow. */
+  dev?: boolean;
   /** Milliseconds, for a test whose length grows with a list of cases (the project's default otherwise). */
   timeout?: number;
 }
 
 /** `urls`: the servers pages may talk to; contexts open the first. */
-function createHarness(browser: Browser, urls: string[], problems: string[]): Omit<BrowserHarness, "instances"> {
+function createHarness(browser: Browser, urls: string[], problems: string[], timeout?: number): Omit<BrowserHarness, "instances"> {
   const [url = ""] = urls;
   async function newContext({ colorScheme = "light", viewport = DESKTOP }: ContextOptions = {}) {
     people += 1;
@@ -129,6 +134,7 @@ function createHarness(browser: Browser, urls: string[], problems: string[]): Om
       colorScheme,
       viewport,
     });
+    if (timeout) context.setDefaultTimeout(timeout);
     context.on("request", (request) => {
       const requestUrl = request.url();
       if (!urls.some((allowed) => requestUrl.startsWith(allowed)) && !/^(data|blob):/.test(requestUrl)) problems.push(`request to ${requestUrl}`);
