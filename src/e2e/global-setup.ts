@@ -10,6 +10,8 @@ declare module "vitest" {
   export interface ProvidedContext {
     /** The production server under test, or null when Chromium is missing (tests skip). */
     e2eBaseUrl: string | null;
+    /** The PostgreSQL server (TEST_DATABASE_URL) for tests of several instances, or null (they skip). */
+    e2ePostgresUrl: string | null;
   }
 }
 
@@ -19,6 +21,7 @@ declare module "vitest" {
  * and every browser test reports itself skipped with the command that installs it.
  */
 export default async function setup(project: TestProject) {
+  project.provide("e2ePostgresUrl", process.env.TEST_DATABASE_URL ?? null);
   if (!existsSync(CHROMIUM_PATH)) {
     project.provide("e2eBaseUrl", null);
     // Said at the end of the run, next to the summary that counts the skipped tests.

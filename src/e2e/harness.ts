@@ -6,11 +6,18 @@ import { chromium, type Browser, type BrowserContext, type Locator, type Page } 
 import superjson from "superjson";
 import { expect, inject, test } from "vitest";
 
-import { startProductionServer, type ProductionServerOptions } from "@/test/production-server";
+import {
+  startDevServer,
+  startProductionServer,
+  type ProductionServer,
+  type ProductionServerOptions,
+  type RunningServer,
+} from "@/test/production-server";
 
 import { CHROMIUM_PATH, INSTALL_CHROMIUM } from "./chromium";
 
 const baseUrl = inject("e2eBaseUrl");
+const postgresUrl = inject("e2ePostgresUrl");
 
 const SCREENSHOT_DIR = join(process.cwd(), "test-results", "screenshots");
 
@@ -51,6 +58,8 @@ export interface Person {
 
 export interface BrowserHarness {
   baseUrl: string;
+  /** With `twoInstances`: the two production instances (the first serves `baseUrl`). */
+  instances: ProductionServer[];
   /** A new person with their own browser context (cookies, storage) and network address. */
   person(options?: PersonOptions): Promise<Person>;
   /** Another browser context for an existing person (signed out until they sign in). */
@@ -68,18 +77,41 @@ let people = 0;
 export function browserTest(name: string, body: (harness: BrowserHarness) => Promise<void>, options: BrowserTestOptions = {}): void {
   test(name, async ({ skip }) => {
     if (!baseUrl) return skip(`Chromium not found at ${CHROMIUM_PATH}; install it with: ${INSTALL_CHROMIUM}`);
-    const ownServer = options.serverEnv || options.host;
-    const server = ownServer ? await startProductionServer({ env: options.serverEnv ?? {}, host: options.host }) : null;
-    const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+    if (options.twoInstances && !postgresUrl) return skip("two instances need a PostgreSQL server: set TEST_DATABASE_URL");
+    const servers: RunningServer[] = [];
+    const instances: ProductionServer[] = [];
     const problems: string[] = [];
     try {
-      await body(createHarness(browser, server?.baseUrl ?? baseUrl, problems));
-      expect(problems, "page errors, console errors or foreign requests").toEqual([]);
+      await startOwnServers(options, servers, instances);
+      const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+      try {
+        const urls = servers.length > 0 ? servers.map((server) => server.baseUrl) : [baseUrl];
+        // next dev compiles a page on its first visit, often beyond Playwright's 30 s default.
+        await body({ ...createHarness(browser, urls, problems, options.dev ? 120_000 : undefined), instances });
+        expect(problems, "page errors, console errors or foreign requests").toEqual([]);
+      } finally {
+        await browser.close();
+      }
     } finally {
-      await browser.close();
-      await server?.stop();
+      // Last started first: the first instance drops the database the second serves.
+      for (const server of servers.reverse()) await server.stop();
     }
   }, options.timeout);
+}
+
+/** The servers the test asked for (none: it uses the shared one), listed as each starts so a failed start still stops the rest. */
+async function startOwnServers(options: BrowserTestOptions, servers: RunningServer[], instances: ProductionServer[]): Promise<void> {
+  if (options.twoInstances) {
+    const first = await startProductionServer({ postgresUrl, env: options.serverEnv });
+    servers.push(first);
+    const second = await startProductionServer({ shareDatabaseWith: first, env: options.serverEnv });
+    servers.push(second);
+    instances.push(first, second);
+  } else if (options.dev) {
+    servers.push(await startDevServer());
+  } else if (options.serverEnv || options.host) {
+    servers.push(await startProductionServer({ env: options.serverEnv, host: options.host }));
+  }
 }
 
 export interface BrowserTestOptions {
@@ -91,17 +123,23 @@ export interface BrowserTestOptions {
   serverEnv?: ProductionServerOptions["env"];
   /** Run against a server of its own reached by this host name (passkeys need `localhost`, not an address). */
   host?: string;
+  /**
+   * Run against two production instances of the test's own over one fresh database on the
+   * PostgreSQL server (TEST_DATABASE_URL; skipped without it). Pages may visit either.
+   */
+  twoInstances?: boolean;
+  /** Run against `next dev` of the test's own (a fresh PGlite directory); its first compile is slow. */
+  dev?: boolean;
   /** Milliseconds, for a test whose length grows with a list of cases (the project's default otherwise). */
   timeout?: number;
 }
 
-function createHarness(browser: Browser, url: string, problems: string[]): BrowserHarness {
-  const app = new URL(url);
+/** `urls`: the servers pages may talk to; contexts open the first. */
+function createHarness(browser: Browser, urls: string[], problems: string[], timeout?: number): Omit<BrowserHarness, "instances"> {
+  const [url = ""] = urls;
   // The app, or a sibling site the test serves under a .test name.
-  const isOwnServer = (requestUrl: string) => {
-    const { origin, hostname } = new URL(requestUrl);
-    return origin === app.origin || hostname.endsWith(".test");
-  };
+  const isOwnServer = (requestUrl: string) =>
+    urls.some((allowed) => requestUrl.startsWith(allowed)) || (/^https?:/.test(requestUrl) && new URL(requestUrl).hostname.endsWith(".test"));
   async function newContext({ colorScheme = "light", viewport = DESKTOP }: ContextOptions = {}) {
     people += 1;
     const context = await browser.newContext({
@@ -109,6 +147,7 @@ function createHarness(browser: Browser, url: string, problems: string[]): Brows
       colorScheme,
       viewport,
     });
+    if (timeout) context.setDefaultTimeout(timeout);
     context.on("request", (request) => {
       const requestUrl = request.url();
       if (!isOwnServer(requestUrl) && !/^(data|blob):/.test(requestUrl)) problems.push(`request to ${requestUrl}`);
@@ -222,6 +261,23 @@ export async function callApi(
       ? await page.request.post(`/api/trpc/${procedure}`, { data: payload })
       : await page.request.get(`/api/trpc/${procedure}?input=${encodeURIComponent(JSON.stringify(payload))}`);
   return { status: response.status(), body: await response.json() };
+}
+
+/** The data of every server-sent message the page receives, read from Chromium's network log. */
+export async function recordEvents(page: Page): Promise<string[]> {
+  const events: string[] = [];
+  const cdp = await page.context().newCDPSession(page);
+  // tRPC's own `connected` and `ping` events are named; the procedure's data is a plain message.
+  cdp.on("Network.eventSourceMessageReceived", (message) => message.eventName === "message" && events.push(message.data));
+  await cdp.send("Network.enable");
+  return events;
+}
+
+/** Waits until the page's subscription says it hears changes (its first `resync`). */
+export async function waitUntilLive(page: Page, events: string[]): Promise<void> {
+  await expect.poll(() => events.some((data) => data.includes('"resync"')), { timeout: 10_000 }).toBe(true);
+  // The refetch that the resync asks for, so it is not counted as a reaction to anything later.
+  await page.waitForTimeout(300);
 }
 
 /** The id of a task shown on `page`, read from its checkbox. */

@@ -1,26 +1,8 @@
-import type { Page } from "playwright-core";
 import { expect } from "vitest";
 
 import { createTaskClient } from "@/client";
 
-import { addTask, browserTest, signUp, taskCheckbox, taskId } from "./harness";
-
-/** The data of every server-sent message the page receives, read from Chromium's network log. */
-async function recordEvents(page: Page): Promise<string[]> {
-  const events: string[] = [];
-  const cdp = await page.context().newCDPSession(page);
-  // tRPC's own `connected` and `ping` events are named; the procedure's data is a plain message.
-  cdp.on("Network.eventSourceMessageReceived", (message) => message.eventName === "message" && events.push(message.data));
-  await cdp.send("Network.enable");
-  return events;
-}
-
-/** Waits until the page's subscription says it hears changes (its first `resync`). */
-async function waitUntilLive(page: Page, events: string[]): Promise<void> {
-  await expect.poll(() => events.some((data) => data.includes('"resync"')), { timeout: 10_000 }).toBe(true);
-  // The refetch that the resync asks for, so it is not counted as a reaction to anything later.
-  await page.waitForTimeout(300);
-}
+import { addTask, browserTest, recordEvents, signUp, taskCheckbox, taskId, waitUntilLive } from "./harness";
 
 /** Milliseconds from now until `check` holds on the page. */
 async function timeUntil(check: () => Promise<void>): Promise<number> {

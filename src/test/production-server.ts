@@ -81,10 +81,15 @@ export async function ensureProductionBuild(log: (message: string) => void = con
  * behave — Better Auth, for one, switches its origin check off when it sees TEST.
  */
 function productionEnv(): NodeJS.ProcessEnv {
+  return { ...bareEnv(), NODE_ENV: "production" };
+}
+
+/** Only the machine's basics from the test runner's environment (see productionEnv). */
+function bareEnv(): Record<string, string> {
   const inherited = Object.fromEntries(
     ["PATH", "HOME", "TMPDIR", "LANG"].flatMap((name) => (process.env[name] ? [[name, process.env[name]]] : [])),
   );
-  return { ...inherited, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" };
+  return { ...inherited, NEXT_TELEMETRY_DISABLED: "1" };
 }
 
 export function freePort(): Promise<number> {
@@ -111,6 +116,9 @@ export interface ProductionServer {
   stop(): Promise<number | null>;
 }
 
+/** What tests need of any server they started, development or production. */
+export type RunningServer = Pick<ProductionServer, "baseUrl" | "pid" | "output" | "stop">;
+
 export interface ProductionServerOptions {
   /** Extra environment for the server (e.g. TRUSTED_ORIGINS), or a function of its base URL. */
   env?: Record<string, string> | ((baseUrl: string) => Record<string, string>);
@@ -124,6 +132,8 @@ export interface ProductionServerOptions {
   host?: string;
   /** What must answer 200 before the server counts as started: readiness by default. */
   readyPath?: "/api/health" | "/api/health/live";
+  /** Listen on this port (e.g. where a stopped instance was) instead of a free one. */
+  port?: number;
 }
 
 /**
@@ -131,7 +141,7 @@ export interface ProductionServerOptions {
  * resolves once it answers its health check. `stop()` ends it and removes the database.
  */
 export async function startProductionServer(options: ProductionServerOptions = {}): Promise<ProductionServer> {
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const loopbackUrl = `http://127.0.0.1:${port}`;
   const baseUrl = `http://${options.host ?? "127.0.0.1"}:${port}`;
   const cleanups: (() => Promise<void> | void)[] = [];
@@ -163,19 +173,37 @@ export async function startProductionServer(options: ProductionServerOptions = {
 
   const secret = `test-server-secret-${randomBytes(16).toString("hex")}`;
   // What `npm start` runs, started directly (not through npm) so the pid is the server's own.
-  const server = spawn(process.execPath, [SERVER_ENTRY], {
-    cwd: root,
-    env: {
-      ...productionEnv(),
-      BETTER_AUTH_SECRET: secret,
-      ...databaseEnv,
-      BETTER_AUTH_URL: baseUrl,
-      HOST: "127.0.0.1",
-      PORT: String(port),
-      ...(typeof options.env === "function" ? options.env(baseUrl) : options.env),
-    },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const extraEnv = typeof options.env === "function" ? options.env(baseUrl) : options.env;
+  const env = { ...productionEnv(), BETTER_AUTH_SECRET: secret, ...databaseEnv, BETTER_AUTH_URL: baseUrl, HOST: "127.0.0.1", PORT: String(port), ...extraEnv };
+  const server = await startServerProcess([SERVER_ENTRY], env, `${loopbackUrl}${options.readyPath ?? "/api/health"}`, 60_000, cleanups);
+  return { ...server, baseUrl, databaseUrl, secret: databaseEnv.BETTER_AUTH_SECRET ?? secret };
+}
+
+/**
+ * Starts `next dev` (what `npm run dev` runs) on a free port over a fresh PGlite directory,
+ * and resolves once `readyPath` has compiled and answered 200; the first compile of a cold
+ * start takes a minute or more on a busy machine. `stop()` ends it and removes the directory.
+ */
+export async function startDevServer(readyPath = "/sign-in"): Promise<RunningServer> {
+  const port = await freePort();
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const dir = mkdtempSync(join(tmpdir(), "tasks-dev-"));
+  const env = { ...bareEnv(), NODE_ENV: "development" as const, PGLITE_DATA_DIR: join(dir, "pglite"), BETTER_AUTH_URL: baseUrl };
+  // Next's own entry run by node directly, so the pid is the server's (not a shell's or npx's).
+  const args = ["node_modules/next/dist/bin/next", "dev", "--hostname", "127.0.0.1", "--port", String(port)];
+  const server = await startServerProcess(args, env, `${baseUrl}${readyPath}`, 180_000, [() => rmSync(dir, { recursive: true, force: true })]);
+  return { ...server, baseUrl };
+}
+
+/** Runs `node args` and waits until `readyUrl` answers 200; `stop()` ends it, then runs `cleanups` (last first). */
+async function startServerProcess(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  readyUrl: string,
+  readyWithinMs: number,
+  cleanups: (() => Promise<void> | void)[],
+): Promise<Omit<RunningServer, "baseUrl">> {
+  const server = spawn(process.execPath, args, { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   server.stdout?.on("data", (chunk: Buffer) => (output += chunk.toString()));
   server.stderr?.on("data", (chunk: Buffer) => (output += chunk.toString()));
@@ -186,27 +214,27 @@ export async function startProductionServer(options: ProductionServerOptions = {
     return code;
   };
   try {
-    await waitUntilHealthy(loopbackUrl, server, () => output, options.readyPath);
+    await waitUntilReady(readyUrl, readyWithinMs, server, () => output);
   } catch (error) {
     await stop();
     throw error;
   }
-  return { baseUrl, pid: server.pid!, databaseUrl, secret: databaseEnv.BETTER_AUTH_SECRET ?? secret, output: () => output, stop };
+  return { pid: server.pid!, output: () => output, stop };
 }
 
-async function waitUntilHealthy(baseUrl: string, server: ChildProcess, output: () => string, path = "/api/health"): Promise<void> {
-  const deadline = Date.now() + 60_000;
+async function waitUntilReady(url: string, withinMs: number, server: ChildProcess, output: () => string): Promise<void> {
+  const deadline = Date.now() + withinMs;
   while (Date.now() < deadline) {
-    if (server.exitCode !== null) throw new Error(`next start exited (code ${server.exitCode}):\n${output()}`);
+    if (server.exitCode !== null) throw new Error(`the server exited (code ${server.exitCode}):\n${output()}`);
     try {
-      const response = await fetch(`${baseUrl}${path}`);
+      const response = await fetch(url);
       if (response.ok) return;
     } catch {
       // Not listening yet.
     }
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
-  throw new Error(`next start did not become healthy within 60 s:\n${output()}`);
+  throw new Error(`${url} did not answer 200 within ${withinMs / 1000} s:\n${output()}`);
 }
 
 function stopProcess(server: ChildProcess): Promise<number | null> {
