@@ -119,3 +119,13 @@ test.runIf(postgresUrl)("the login role reaches no task with plain SQL, whatever
     await expect(asLogin.unsafe(statement), statement).rejects.toThrow(/must be owner|permission denied/);
   }
 });
+
+test.runIf(postgresUrl)("the login role alone cannot migrate: start-up exits 1 saying DATABASE_URL_UNPOOLED must name the owner", async () => {
+  const admin = postgres(cluster.url, { max: 1, onnotice: () => {} });
+  await admin.unsafe("create database tasks_fresh owner tasks_owner");
+  await admin.end();
+  const loginOnly = withDatabase(cluster.url.replace("postgres@", "tasks_web@"), "tasks_fresh");
+  await expect(startProductionServer({ databaseUrl: loginOnly })).rejects.toThrow(
+    /exited \(code 1\)[\s\S]*Cannot start: the role "tasks_web" may not change the schema, so it cannot migrate: set DATABASE_URL_UNPOOLED/,
+  );
+}, 60_000);

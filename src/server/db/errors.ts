@@ -58,3 +58,8 @@ export function isDataException(error: unknown): boolean {
 export function isForeignKeyViolation(error: unknown): boolean {
   return causeChain(error).some((current) => codeOf(current) === "23503");
 }
+
+/** Whether PostgreSQL refused a statement to the role running it (SQLSTATE 42501). */
+export function isInsufficientPrivilege(error: unknown): boolean {
+  return causeChain(error).some((current) => codeOf(current) === "42501");
+}

@@ -8,6 +8,7 @@ import { drizzle as drizzlePglite } from "drizzle-orm/pglite";
 import { migrate as migratePgliteDb } from "drizzle-orm/pglite/migrator";
 import postgres from "postgres";
 
+import { isInsufficientPrivilege } from "./errors";
 import { POSTGRES_CLIENT_OPTIONS } from "./postgres-options";
 
 const migrationsFolder = join(process.cwd(), "drizzle");
@@ -32,6 +33,13 @@ export async function migratePostgres(url: string): Promise<void> {
     // a no-op inside this one (a warning, silenced), and its `commit` (or `rollback` on
     // failure) ends this transaction, and the lock with it.
     await migratePostgresDb(drizzlePostgres(client), { migrationsFolder });
+  } catch (error) {
+    if (!isInsufficientPrivilege(error)) throw error;
+    // The README's least-privilege login: it may use the tables, not change them.
+    throw new Error(
+      `the role "${client.options.user}" may not change the schema, so it cannot migrate: set DATABASE_URL_UNPOOLED to a URL of the database's owner`,
+      { cause: error },
+    );
   } finally {
     // Nothing left to end after the migrator's commit; after an early failure this rolls back.
     await client`rollback`.catch(() => undefined);
