@@ -120,6 +120,8 @@ export interface ProductionServerOptions {
   shareDatabaseWith?: ProductionServer;
   /** Serve this existing PostgreSQL database, which the caller creates and drops. */
   databaseUrl?: string;
+  /** The port to listen on (a replacement takes its predecessor's place behind a load balancer); a free one by default. */
+  port?: number;
   /** What must answer 200 before the server counts as started: readiness by default. */
   readyPath?: "/api/health" | "/api/health/live";
 }
@@ -129,7 +131,7 @@ export interface ProductionServerOptions {
  * resolves once it answers its health check. `stop()` ends it and removes the database.
  */
 export async function startProductionServer(options: ProductionServerOptions = {}): Promise<ProductionServer> {
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const baseUrl = `http://127.0.0.1:${port}`;
   const cleanups: (() => Promise<void> | void)[] = [];
   let databaseEnv: Record<string, string>;
