@@ -9,13 +9,12 @@
  *    (never another 5xx); no request may hang; the app must recover within 5 s by itself.
  * 2. Deploy: SIGTERM mid-load. No request the server had taken may fail.
  */
-import { request } from "node:http";
 import { parseArgs } from "node:util";
-
-import postgres from "postgres";
 
 import { startPrivatePostgres } from "@/test/private-postgres";
 import { ensureProductionBuild, signUpOverHttp, startProductionServer } from "@/test/production-server";
+
+import { controls, count, missingWrites, REQUEST_TIMEOUT_MS, runLoad } from "./load";
 
 const { values } = parseArgs({
   options: {
@@ -26,81 +25,8 @@ const { values } = parseArgs({
 });
 const outageMs = Number(values["outage-seconds"]) * 1000;
 const workers = Number(values.workers);
-const REQUEST_TIMEOUT_MS = 10_000;
 const RECOVERY_LIMIT_MS = 5_000;
-
-interface Outcome {
-  path: string;
-  status?: number;
-  error?: string;
-  ms: number;
-  /** When it was sent, and when it ended (ms since the epoch). */
-  sentAt: number;
-  at: number;
-}
-
-/** One request on its own connection, as separate clients send them. */
-function call(baseUrl: string, cookie: string, path: string, body?: string): Promise<Outcome> {
-  const started = Date.now();
-  const sent = { path, sentAt: started };
-  return new Promise((resolve) => {
-    const { hostname, port } = new URL(baseUrl);
-    const headers: Record<string, string> = { cookie, origin: baseUrl };
-    if (body) headers["content-type"] = "application/json";
-    const req = request(
-      { hostname, port, path, method: body ? "POST" : "GET", headers, agent: false, timeout: REQUEST_TIMEOUT_MS },
-      (response) => {
-        response.resume();
-        response.on("end", () => resolve({ ...sent, status: response.statusCode, ms: Date.now() - started, at: Date.now() }));
-      },
-    );
-    req.on("timeout", () => req.destroy(new Error("TIMEOUT")));
-    req.on("error", (error: NodeJS.ErrnoException) =>
-      resolve({ ...sent, error: error.code ?? error.message, ms: Date.now() - started, at: Date.now() }),
-    );
-    req.end(body);
-  });
-}
-
-/**
- * Creates and reads from `workers` loops until `until()`, or — like a load balancer — until
- * the server's health check says it is shutting down; remembers every acknowledged create.
- */
-async function runLoad(baseUrl: string, cookie: string, until: () => boolean) {
-  const outcomes: Outcome[] = [];
-  const acknowledged: string[] = [];
-  let sequence = 0;
-  let draining = false;
-  const watcher = setInterval(() => {
-    void fetch(`${baseUrl}/api/health`)
-      .then(async (response) => {
-        if (response.status === 503 && ((await response.json()) as { status?: string }).status === "shutting-down") draining = true;
-      })
-      .catch(() => undefined);
-  }, 100);
-  await Promise.all(
-    Array.from({ length: workers }, async () => {
-      while (!until() && !draining) {
-        const write = sequence % 2 === 0;
-        const title = `fault-run ${sequence++}`;
-        const outcome = write
-          ? await call(baseUrl, cookie, "/api/trpc/task.create", JSON.stringify({ json: { title } }))
-          : await call(baseUrl, cookie, "/api/trpc/task.list");
-        outcomes.push(outcome);
-        if (write && outcome.status === 200) acknowledged.push(title);
-        if (outcome.error === "ECONNREFUSED") await new Promise((resolve) => setTimeout(resolve, 20));
-      }
-    }),
-  );
-  clearInterval(watcher);
-  return { outcomes, acknowledged };
-}
-
-const count = (outcomes: Outcome[], test: (outcome: Outcome) => boolean) => outcomes.filter(test).length;
-const failures: string[] = [];
-const expectThat = (ok: boolean, message: string) => {
-  if (!ok) failures.push(message);
-};
+const { expectThat, finish } = controls("Fault run");
 
 await ensureProductionBuild();
 // Undoes the private server (stops it, removes its directory), also when it failed to start.
@@ -123,7 +49,7 @@ try {
   const server = await startProductionServer({ postgresUrl: database.url, env: { RATE_LIMIT_MULTIPLIER: "1000" } });
   const { cookie } = await signUpOverHttp(server.baseUrl);
   let stopLoad = false;
-  const load = runLoad(server.baseUrl, cookie, () => stopLoad);
+  const load = runLoad({ baseUrl: server.baseUrl, cookie, workers, prefix: "fault-run", until: () => stopLoad, stopWhenDraining: true });
   await new Promise((resolve) => setTimeout(resolve, 2_000));
   const outageStarted = Date.now();
   await database.stop();
@@ -134,11 +60,7 @@ try {
   stopLoad = true;
   const { outcomes, acknowledged } = await load;
 
-  const check = postgres(server.databaseUrl!, { max: 1, onnotice: () => {} });
-  const found = await check<{ title: string }[]>`select title from app.tasks where title like 'fault-run %'`;
-  await check.end();
-  const stored = new Set(found.map((row) => row.title));
-  const lost = acknowledged.filter((title) => !stored.has(title));
+  const lost = await missingWrites(server.databaseUrl!, "fault-run", acknowledged);
   const firstSuccessAfterRestart = outcomes.filter((outcome) => outcome.status === 200 && outcome.at >= databaseBack).sort((a, b) => a.at - b.at)[0];
   const recoveryMs = firstSuccessAfterRestart ? firstSuccessAfterRestart.at - databaseBack : Number.POSITIVE_INFINITY;
   const duringOutage = outcomes.filter((outcome) => outcome.at >= outageStarted && outcome.at < databaseBack);
@@ -174,7 +96,7 @@ try {
   const deploying = await startProductionServer({ postgresUrl: database.url, env: { RATE_LIMIT_MULTIPLIER: "1000" } });
   const session = await signUpOverHttp(deploying.baseUrl);
   let stopped = false;
-  const deployLoad = runLoad(deploying.baseUrl, session.cookie, () => stopped);
+  const deployLoad = runLoad({ baseUrl: deploying.baseUrl, cookie: session.cookie, workers, prefix: "fault-run", until: () => stopped, stopWhenDraining: true });
   await new Promise((resolve) => setTimeout(resolve, 2_000));
   const exitCode = await deploying.stop();
   stopped = true;
@@ -198,9 +120,4 @@ try {
   for (const step of teardown) await step();
 }
 
-if (failures.length > 0) {
-  console.error(`\nFault run FAILED:\n- ${failures.join("\n- ")}`);
-  process.exitCode = 1;
-} else {
-  console.log("\nFault run passed.");
-}
+finish();

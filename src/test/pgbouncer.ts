@@ -21,10 +21,13 @@ export interface PgBouncer {
 /**
  * A PgBouncer in transaction mode (what Neon, Supabase and most managed poolers hand out) on
  * a free loopback port, in front of the PostgreSQL server at `serverUrl` (trust auth), with
- * `poolSize` server connections per database. Runs as the `postgres` account when started
- * by root (PgBouncer refuses to run as root).
+ * `poolSize` server connections per database, and any other `settings` of its ini file. Runs
+ * as the `postgres` account when started by root (PgBouncer refuses to run as root).
  */
-export async function startPgBouncer(serverUrl: string, { poolSize = 20 } = {}): Promise<PgBouncer> {
+export async function startPgBouncer(
+  serverUrl: string,
+  { poolSize = 20, settings = {} }: { poolSize?: number; settings?: Record<string, string | number> } = {},
+): Promise<PgBouncer> {
   const server = new URL(serverUrl);
   const dir = mkdtempSync(join(tmpdir(), "tasks-pgbouncer-"));
   const port = await freePort();
@@ -43,6 +46,7 @@ export async function startPgBouncer(serverUrl: string, { poolSize = 20 } = {}):
       `default_pool_size = ${poolSize}`,
       "max_client_conn = 1000",
       `logfile = ${join(dir, "pgbouncer.log")}`,
+      ...Object.entries(settings).map(([name, value]) => `${name} = ${value}`),
       "",
     ].join("\n"),
   );

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync, readFileSync, readlinkSync } from "node:fs";
 
 /**
  * The fields of `/proc/<path>/stat` after the command name (which is in parentheses and may
@@ -28,4 +28,34 @@ export function processTree(pid: number): number[] {
   const tree = [pid];
   for (let index = 0; index < tree.length; index++) tree.push(...(children.get(tree[index] ?? -1) ?? []));
   return tree;
+}
+
+/**
+ * How many established TCP connections the processes `pids` hold to loopback `ports` (Linux
+ * /proc): what a process has open towards a database or pooler, whatever the other side calls it.
+ */
+export function tcpConnectionsTo(pids: number[], ports: Set<number>): number {
+  const sockets = new Set<string>();
+  for (const pid of pids) {
+    let fds: string[];
+    try {
+      fds = readdirSync(`/proc/${pid}/fd`);
+    } catch {
+      continue;
+    }
+    for (const fd of fds) {
+      try {
+        const target = readlinkSync(`/proc/${pid}/fd/${fd}`);
+        if (target.startsWith("socket:[")) sockets.add(target.slice(8, -1));
+      } catch {
+        // Closed meanwhile.
+      }
+    }
+  }
+  // Lines of /proc/net/tcp: `sl local rem st … uid timeout inode`, addresses as HEXIP:HEXPORT, 01 = established.
+  return readFileSync("/proc/net/tcp", "utf8")
+    .split("\n")
+    .slice(1)
+    .map((line) => line.trim().split(/\s+/))
+    .filter((fields) => fields[3] === "01" && ports.has(parseInt(fields[2]?.split(":")[1] ?? "", 16)) && sockets.has(fields[9] ?? "")).length;
 }

@@ -76,7 +76,7 @@ export function connectPostgres(url: string, options: PostgresPoolOptions = {}):
     driver: "postgres",
     migrate: () => migratePostgres(options.unpooledUrl ?? url),
     async listen(channel, onPayload, onListening) {
-      const session = postgres(options.unpooledUrl ?? url, { connect_timeout: 5, onnotice: () => {}, connection: { application_name: "tasks-listen" } });
+      const session = postgres(options.unpooledUrl ?? url, { connect_timeout: 5, fetch_types: false, onnotice: () => {}, connection: { application_name: "tasks-listen" } });
       listeners.add(session);
       const stop = async () => {
         listeners.delete(session);
