@@ -191,6 +191,13 @@ export async function signUp(person: Person): Promise<void> {
   await page.getByRole("heading", { name: "Your tasks" }).waitFor();
 }
 
+/** Signs out from the task page and waits for the sign-in page. */
+export async function signOut(page: Page): Promise<void> {
+  await page.goto("/tasks");
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await page.getByRole("heading", { name: "Sign in" }).waitFor();
+}
+
 export async function signIn(page: Page, person: Pick<Person, "email" | "password">): Promise<void> {
   await page.getByLabel("Email").fill(person.email);
   await page.getByLabel("Password").fill(person.password);

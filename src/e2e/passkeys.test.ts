@@ -1,7 +1,7 @@
 import type { Page } from "playwright-core";
 import { expect } from "vitest";
 
-import { accessibilityViolations, browserTest, signUp } from "./harness";
+import { accessibilityViolations, browserTest, signOut, signUp } from "./harness";
 
 /**
  * A platform authenticator that says yes at once, through the DevTools protocol: what a
@@ -27,12 +27,6 @@ async function addVirtualAuthenticator(page: Page) {
 
 function passkeysSection(page: Page) {
   return page.getByRole("region", { name: "Passkeys" });
-}
-
-async function signOut(page: Page) {
-  await page.goto("/tasks");
-  await page.getByRole("button", { name: "Sign out" }).click();
-  await page.getByRole("heading", { name: "Sign in" }).waitFor();
 }
 
 browserTest(

@@ -2,17 +2,10 @@ import * as OTPAuth from "otpauth";
 import type { Page } from "playwright-core";
 import { expect } from "vitest";
 
-import { accessibilityViolations, browserTest, signIn, signUp } from "./harness";
+import { accessibilityViolations, browserTest, signIn, signOut, signUp } from "./harness";
 
 function twoFactorSection(page: Page) {
   return page.getByRole("region", { name: "Two-factor sign-in" });
-}
-
-/** Signs out from the task page and waits for the sign-in page. */
-async function signOut(page: Page) {
-  await page.goto("/tasks");
-  await page.getByRole("button", { name: "Sign out" }).click();
-  await page.getByRole("heading", { name: "Sign in" }).waitFor();
 }
 
 /** Password first; the second step must then ask for a code before anything is shown. */

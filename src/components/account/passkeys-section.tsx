@@ -4,9 +4,10 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 
 import { TextField } from "@/components/text-field";
-import { card, dangerButton, formAlert, mutedText, primaryButton } from "@/components/ui";
+import { card, dangerButton, mutedText, primaryButton } from "@/components/ui";
 import { authClient } from "@/lib/auth-client";
 
+import { ActionOutcome } from "./action-outcome";
 import { AuthRefusal, errorMessage, unwrap } from "./auth-errors";
 
 const PASSKEYS_QUERY_KEY = ["auth", "passkeys"] as const;
@@ -58,14 +59,7 @@ export function PasskeysSection() {
       <p className={`mt-1 text-sm ${mutedText}`}>
         Sign in with this device’s fingerprint, face or PIN instead of your password. The key stays on the device.
       </p>
-      <div aria-live="polite" className="mt-3 text-sm">
-        {notice ? <p role="status">{notice}</p> : null}
-      </div>
-      {failure ? (
-        <p role="alert" className={`mt-3 ${formAlert}`}>
-          {failure}
-        </p>
-      ) : null}
+      <ActionOutcome notice={notice} failure={failure} />
       {passkeys.isPending ? (
         <p className={`mt-4 text-sm ${mutedText}`}>Loading your passkeys…</p>
       ) : passkeys.isError ? (

@@ -3,9 +3,10 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 
-import { card, formAlert, mutedText, secondaryButton } from "@/components/ui";
+import { card, mutedText, secondaryButton } from "@/components/ui";
 import { authClient } from "@/lib/auth-client";
 
+import { ActionOutcome } from "./action-outcome";
 import { errorMessage, unwrap } from "./auth-errors";
 import { describeDevice } from "./device";
 
@@ -59,14 +60,7 @@ export function SessionsList({ currentSessionId }: { currentSessionId: string })
       </h2>
       <p className={`mt-1 text-sm ${mutedText}`}>Sign out anywhere you don’t recognise, or no longer use.</p>
 
-      <div aria-live="polite" className="mt-3 text-sm">
-        {notice ? <p role="status">{notice}</p> : null}
-      </div>
-      {failure ? (
-        <p role="alert" className={`mt-3 ${formAlert}`}>
-          {failure}
-        </p>
-      ) : null}
+      <ActionOutcome notice={notice} failure={failure} />
 
       {sessions.isPending ? (
         <p className={`mt-4 text-sm ${mutedText}`}>Loading your sessions…</p>
