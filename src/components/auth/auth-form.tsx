@@ -1,10 +1,8 @@
 "use client";
 
-import { useQueryClient } from "@tanstack/react-query";
 import type { Route } from "next";
 import Link from "next/link";
-import { useRouter } from "next/navigation";
-import { useId, useState, useTransition, type FormEvent } from "react";
+import { useId, useState, type FormEvent } from "react";
 import * as z from "zod";
 
 import type { AuthError } from "@/components/account/auth-errors";
@@ -14,6 +12,7 @@ import { focusFirstInvalid, TextField } from "@/components/text-field";
 import { formAlert, primaryButton } from "@/components/ui";
 import { authClient } from "@/lib/auth-client";
 import { TwoFactorStep } from "@/components/auth/two-factor-step";
+import { useEnterSession } from "@/components/auth/use-enter-session";
 import {
   PASSWORD_MIN_LENGTH,
   signInInput,
@@ -82,14 +81,12 @@ interface AuthFormImplProps<T> extends AuthFormProps {
 }
 
 function AuthForm<T>({ schema, fields, submitLabel, busyLabel, send, next, signIn = false }: AuthFormImplProps<T>) {
-  const router = useRouter();
-  const queryClient = useQueryClient();
   const [errors, setErrors] = useState<FieldErrors>({});
   const [formError, setFormError] = useState<string | null>(null);
   const [sending, setSending] = useState(false);
   // With REQUIRE_EMAIL_VERIFICATION: the address a sign-up or sign-in is waiting on.
   const [awaitingEmail, setAwaitingEmail] = useState<string | null>(null);
-  const [navigating, startNavigation] = useTransition();
+  const { enter, navigating } = useEnterSession();
   const busy = sending || navigating;
   const formErrorId = useId();
 
@@ -130,9 +127,7 @@ function AuthForm<T>({ schema, fields, submitLabel, busyLabel, send, next, signI
         return;
       }
       if (secondFactor) return;
-      // Nothing cached for a previous person may survive into this session.
-      queryClient.clear();
-      startNavigation(() => router.replace(next));
+      enter(next);
     } catch {
       setFormError("Could not reach the server. Check your connection and try again.");
     } finally {

@@ -1,21 +1,19 @@
 "use client";
 
-import { useQueryClient } from "@tanstack/react-query";
 import type { Route } from "next";
-import { useRouter } from "next/navigation";
-import { useState, useTransition } from "react";
+import { useState } from "react";
 
 import { errorMessage, unwrap } from "@/components/account/auth-errors";
 import { formAlert, secondaryButton } from "@/components/ui";
 import { authClient } from "@/lib/auth-client";
 
+import { useEnterSession } from "./use-enter-session";
+
 /** Signs in with a passkey added on the account page: no password, and no second step. */
 export function PasskeySignIn({ next }: { next: Route }) {
-  const router = useRouter();
-  const queryClient = useQueryClient();
   const [failure, setFailure] = useState<string | null>(null);
   const [sending, setSending] = useState(false);
-  const [navigating, startNavigation] = useTransition();
+  const { enter, navigating } = useEnterSession();
   const busy = sending || navigating;
 
   async function signIn() {
@@ -28,9 +26,7 @@ export function PasskeySignIn({ next }: { next: Route }) {
     setSending(true);
     try {
       await unwrap(authClient.signIn.passkey());
-      // Nothing cached for a previous person may survive into this session.
-      queryClient.clear();
-      startNavigation(() => router.replace(next));
+      enter(next);
     } catch (error) {
       setFailure(errorMessage(error));
     } finally {

@@ -1,8 +1,6 @@
 "use client";
 
-import { useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
-import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import * as z from "zod";
 
@@ -10,6 +8,7 @@ import { AuthRefusal, errorMessage, unwrap } from "@/components/account/auth-err
 import { focusFirstInvalid, TextField } from "@/components/text-field";
 import { formAlert, mutedText, primaryButton } from "@/components/ui";
 import { authClient } from "@/lib/auth-client";
+import { useEnterSession } from "@/components/auth/use-enter-session";
 import { emailSchema, newPasswordSchema, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "@/lib/validators/auth";
 
 const linkStyle = "font-semibold text-indigo-800 underline-offset-2 hover:underline dark:text-indigo-200";
@@ -89,8 +88,7 @@ type ResetField = keyof z.infer<typeof resetInput>;
  * because the link does not carry it; password managers want it beside a new password anyway.
  */
 export function ResetPasswordForm({ token }: { token: string }) {
-  const router = useRouter();
-  const queryClient = useQueryClient();
+  const { enter } = useEnterSession();
   const [errors, setErrors] = useState<Partial<Record<ResetField, string>>>({});
   const [formError, setFormError] = useState<string | null>(null);
   const [linkInvalid, setLinkInvalid] = useState(false);
@@ -124,8 +122,7 @@ export function ResetPasswordForm({ token }: { token: string }) {
     }
     // The password is set and every session revoked; sign this device in with it.
     const { error } = await authClient.signIn.email({ email: parsed.data.email, password: parsed.data.newPassword });
-    queryClient.clear();
-    router.replace(error ? "/sign-in?reset=done" : "/tasks");
+    enter(error ? "/sign-in?reset=done" : "/tasks");
   }
 
   if (linkInvalid) return <InvalidResetLink />;

@@ -1,23 +1,21 @@
 "use client";
 
-import { useQueryClient } from "@tanstack/react-query";
 import type { Route } from "next";
-import { useRouter } from "next/navigation";
-import { useId, useState, useTransition, type FormEvent } from "react";
+import { useId, useState, type FormEvent } from "react";
 
 import { describeCodeError, isAppCode, retryAfterSeconds } from "@/components/auth/auth-form-errors";
 import { focusFirstInvalid, TextField } from "@/components/text-field";
 import { fieldLabel, formAlert, mutedText, primaryButton, quietButton } from "@/components/ui";
 import { authClient } from "@/lib/auth-client";
 
+import { useEnterSession } from "./use-enter-session";
+
 /** The sign-in's second step, after a right password on an account with two-factor sign-in. */
 export function TwoFactorStep({ next, onRestart }: { next: Route; onRestart: () => void }) {
-  const router = useRouter();
-  const queryClient = useQueryClient();
   const [codeError, setCodeError] = useState<string | undefined>();
   const [formError, setFormError] = useState<{ message: string; restart?: boolean } | null>(null);
   const [sending, setSending] = useState(false);
-  const [navigating, startNavigation] = useTransition();
+  const { enter, navigating } = useEnterSession();
   const busy = sending || navigating;
   const trustId = useId();
 
@@ -51,8 +49,7 @@ export function TwoFactorStep({ next, onRestart }: { next: Route; onRestart: () 
         }
         return;
       }
-      queryClient.clear();
-      startNavigation(() => router.replace(next));
+      enter(next);
     } catch {
       setFormError({ message: "Could not reach the server. Check your connection and try again." });
     } finally {
