@@ -351,11 +351,8 @@ try {
   for (const step of teardown) await step();
 }
 
-// Next.js logs an uncaught exception or unhandled rejection and carries on; it is still a defect.
-// postgres.js 3.4.x wrote to a connection it had just closed during the database restart
-// (porsager/postgres#1154, #1208: "Cannot read properties of null (reading 'write')"), and this
-// check let that one through. With 4.2.0 it was not logged in six runs (its socket wrapper
-// drops writes after close), so every such line now fails the check.
+// Next.js logs an uncaught exception or unhandled rejection and carries on; it is still a defect
+// (postgres.js 3.4.x logged one here during the database restart: porsager/postgres#1154).
 const crashes = instancesEver.flatMap((instance) => instance.output().split("\n").filter((line) => /uncaught|unhandled/i.test(line)));
 expectThat(crashes.length === 0, `the instances logged ${crashes.length} uncaught exceptions or unhandled rejections:\n${crashes.slice(0, 5).join("\n")}`);
 

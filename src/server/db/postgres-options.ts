@@ -8,10 +8,9 @@ export const POSTGRES_CLIENT_OPTIONS = {
   // Unnamed statements: a pooler may run the next transaction on another server
   // connection, where a named prepared statement does not exist.
   prepare: false,
-  // postgres.js otherwise looks up array types with a query of its own on each new
-  // connection and never handles its failure: a pooler that accepts the login but then
-  // refuses the query (PgBouncer's "server login has been failing" after a database
-  // restart) became an unhandled rejection. The app sends and reads no arrays.
+  // The app sends and reads no arrays or custom types, so postgres.js need not look types up
+  // with queries of its own. (3.4.x did so on each new connection and left a failure through a
+  // pooler, PgBouncer's "server login has been failing" after a restart, unhandled.)
   fetch_types: false,
   // Only what a pooler accepts at start-up; time limits are set per transaction instead.
   connection: { application_name: "tasks" },
