@@ -33,6 +33,11 @@ export function call(baseUrl: string, cookie: string, path: string, body?: strin
       (response) => {
         response.resume();
         response.on("end", () => resolve({ ...sent, status: response.statusCode, ms: Date.now() - started, at: Date.now() }));
+        // Cut off after the headers (an instance killed mid-answer): no "end" comes, and
+        // without this the load would wait for it forever.
+        response.on("error", (error: NodeJS.ErrnoException) =>
+          resolve({ ...sent, error: error.code ?? error.message, ms: Date.now() - started, at: Date.now() }),
+        );
       },
     );
     req.on("timeout", () => req.destroy(new Error("TIMEOUT")));
