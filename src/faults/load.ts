@@ -25,6 +25,7 @@ export function call(baseUrl: string, cookie: string, path: string, body?: strin
   const started = Date.now();
   const sent = { path, sentAt: started };
   return new Promise((resolve) => {
+    const fail = (error: NodeJS.ErrnoException) => resolve({ ...sent, error: error.code ?? error.message, ms: Date.now() - started, at: Date.now() });
     const { hostname, port } = new URL(baseUrl);
     const headers: Record<string, string> = { cookie, origin: baseUrl };
     if (body) headers["content-type"] = "application/json";
@@ -35,15 +36,11 @@ export function call(baseUrl: string, cookie: string, path: string, body?: strin
         response.on("end", () => resolve({ ...sent, status: response.statusCode, ms: Date.now() - started, at: Date.now() }));
         // Cut off after the headers (an instance killed mid-answer): no "end" comes, and
         // without this the load would wait for it forever.
-        response.on("error", (error: NodeJS.ErrnoException) =>
-          resolve({ ...sent, error: error.code ?? error.message, ms: Date.now() - started, at: Date.now() }),
-        );
+        response.on("error", fail);
       },
     );
     req.on("timeout", () => req.destroy(new Error("TIMEOUT")));
-    req.on("error", (error: NodeJS.ErrnoException) =>
-      resolve({ ...sent, error: error.code ?? error.message, ms: Date.now() - started, at: Date.now() }),
-    );
+    req.on("error", fail);
     req.end(body);
   });
 }
