@@ -3,6 +3,7 @@
 import { useState, type FormEvent } from "react";
 import * as z from "zod";
 
+import { SubmitButton } from "@/components/submit-button";
 import { focusFirstInvalid, TextField } from "@/components/text-field";
 import { card, formAlert, mutedText, primaryButton } from "@/components/ui";
 import { authClient } from "@/lib/auth-client";
@@ -61,9 +62,9 @@ export function ChangeEmailForm({ currentEmail }: { currentEmail: string }) {
         <div aria-live="polite" className="text-sm">
           {sentTo ? <p role="status">Check {sentTo}: follow the link there to finish the change.</p> : null}
         </div>
-        <button type="submit" disabled={sending} aria-busy={sending} className={primaryButton}>
+        <SubmitButton disabled={sending} aria-busy={sending} className={primaryButton}>
           {sending ? "Sending…" : "Change email"}
-        </button>
+        </SubmitButton>
       </form>
     </section>
   );

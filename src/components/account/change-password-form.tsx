@@ -5,6 +5,7 @@ import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import * as z from "zod";
 
+import { SubmitButton } from "@/components/submit-button";
 import { card, formAlert, mutedText, primaryButton } from "@/components/ui";
 import { authClient } from "@/lib/auth-client";
 import { newPasswordSchema, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "@/lib/validators/auth";
@@ -102,9 +103,9 @@ export function ChangePasswordForm() {
         <div aria-live="polite" className="text-sm">
           {done ? <p role="status">Password changed. Every other device has been signed out.</p> : null}
         </div>
-        <button type="submit" disabled={sending} aria-busy={sending} className={primaryButton}>
+        <SubmitButton disabled={sending} aria-busy={sending} className={primaryButton}>
           {sending ? "Changing password…" : "Change password"}
-        </button>
+        </SubmitButton>
       </form>
     </section>
   );

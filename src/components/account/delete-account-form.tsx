@@ -2,6 +2,7 @@
 
 import { useState, type FormEvent } from "react";
 
+import { SubmitButton } from "@/components/submit-button";
 import { card, formAlert, mutedText } from "@/components/ui";
 import { authClient } from "@/lib/auth-client";
 
@@ -60,9 +61,9 @@ export function DeleteAccountForm() {
             {formError}
           </p>
         ) : null}
-        <button type="submit" disabled={sending} aria-busy={sending} className={deleteButton}>
+        <SubmitButton disabled={sending} aria-busy={sending} className={deleteButton}>
           {sending ? "Deleting account…" : "Delete my account"}
-        </button>
+        </SubmitButton>
       </form>
     </section>
   );

@@ -3,6 +3,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 
+import { SubmitButton } from "@/components/submit-button";
 import { TextField } from "@/components/text-field";
 import { card, dangerButton, mutedText, primaryButton } from "@/components/ui";
 import { authClient } from "@/lib/auth-client";
@@ -88,9 +89,9 @@ export function PasskeysSection() {
       )}
       <form onSubmit={onAdd} noValidate className="mt-4 space-y-4">
         <TextField name="name" label="Name for a new passkey (optional)" type="text" autoComplete="off" error={undefined} hint="For example “Work laptop”." />
-        <button type="submit" disabled={add.isPending} aria-busy={add.isPending} className={primaryButton}>
+        <SubmitButton disabled={add.isPending} aria-busy={add.isPending} className={primaryButton}>
           {add.isPending ? "Waiting for your device…" : "Add a passkey"}
-        </button>
+        </SubmitButton>
       </form>
     </section>
   );

@@ -4,6 +4,7 @@ import { useRouter } from "next/navigation";
 import QRCode from "qrcode";
 import { useState, type FormEvent } from "react";
 
+import { SubmitButton } from "@/components/submit-button";
 import { focusFirstInvalid, TextField } from "@/components/text-field";
 import { card, formAlert, mutedText, primaryButton, secondaryButton } from "@/components/ui";
 import { authClient } from "@/lib/auth-client";
@@ -141,27 +142,27 @@ export function TwoFactorSection({ enabled }: { enabled: boolean }) {
           </p>
           <TextField name="code" label="Code from the app" type="text" autoComplete="one-time-code" error={fieldError} />
           {alert}
-          <button type="submit" disabled={sending} aria-busy={sending} className={primaryButton}>
+          <SubmitButton disabled={sending} aria-busy={sending} className={primaryButton}>
             {sending ? "Checking…" : "Confirm and turn on"}
-          </button>
+          </SubmitButton>
         </form>
       ) : enabled ? (
         <form onSubmit={onDisable} noValidate className="mt-2 space-y-4">
           <p className={`text-sm ${mutedText}`}>On: signing in asks for a code from your authenticator app.</p>
           <TextField name="password" label="Password" type="password" autoComplete="current-password" error={fieldError} />
           {alert}
-          <button type="submit" disabled={sending} aria-busy={sending} className={secondaryButton}>
+          <SubmitButton disabled={sending} aria-busy={sending} className={secondaryButton}>
             {sending ? "Turning off…" : "Turn off two-factor sign-in"}
-          </button>
+          </SubmitButton>
         </form>
       ) : (
         <form onSubmit={onEnable} noValidate className="mt-2 space-y-4">
           <p className={`text-sm ${mutedText}`}>Off. Turn it on to be asked for a code from an authenticator app after your password.</p>
           <TextField name="password" label="Password" type="password" autoComplete="current-password" error={fieldError} />
           {alert}
-          <button type="submit" disabled={sending} aria-busy={sending} className={primaryButton}>
+          <SubmitButton disabled={sending} aria-busy={sending} className={primaryButton}>
             {sending ? "Starting…" : "Turn on two-factor sign-in"}
-          </button>
+          </SubmitButton>
         </form>
       )}
     </section>

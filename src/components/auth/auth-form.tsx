@@ -8,6 +8,7 @@ import * as z from "zod";
 import type { AuthError } from "@/components/account/auth-errors";
 import { describeAuthError, retryAfterSeconds, type FieldName } from "@/components/auth/auth-form-errors";
 import { CheckYourEmail, ResendVerification } from "@/components/auth/email-verification";
+import { SubmitButton } from "@/components/submit-button";
 import { focusFirstInvalid, TextField } from "@/components/text-field";
 import { formAlert, primaryButton } from "@/components/ui";
 import { authClient } from "@/lib/auth-client";
@@ -147,9 +148,9 @@ function AuthForm<T>({ schema, fields, submitLabel, busyLabel, send, next, signI
         </p>
       ) : null}
       {awaitingEmail ? <ResendVerification email={awaitingEmail} /> : null}
-      <button type="submit" disabled={busy} aria-busy={busy} className={`${primaryButton} w-full`}>
+      <SubmitButton disabled={busy} aria-busy={busy} className={`${primaryButton} w-full`}>
         {busy ? busyLabel : submitLabel}
-      </button>
+      </SubmitButton>
     </form>
   );
 }

@@ -5,6 +5,7 @@ import { useState, type FormEvent } from "react";
 import * as z from "zod";
 
 import { AuthRefusal, errorMessage, unwrap } from "@/components/account/auth-errors";
+import { SubmitButton } from "@/components/submit-button";
 import { focusFirstInvalid, TextField } from "@/components/text-field";
 import { formAlert, mutedText, primaryButton } from "@/components/ui";
 import { authClient } from "@/lib/auth-client";
@@ -59,9 +60,9 @@ export function ForgotPasswordForm() {
           {formError}
         </p>
       ) : null}
-      <button type="submit" disabled={sending} aria-busy={sending} className={`${primaryButton} w-full`}>
+      <SubmitButton disabled={sending} aria-busy={sending} className={`${primaryButton} w-full`}>
         {sending ? "Sending…" : "Send me a link"}
-      </button>
+      </SubmitButton>
     </form>
   );
 }
@@ -142,9 +143,9 @@ export function ResetPasswordForm({ token }: { token: string }) {
           {formError}
         </p>
       ) : null}
-      <button type="submit" disabled={sending} aria-busy={sending} className={`${primaryButton} w-full`}>
+      <SubmitButton disabled={sending} aria-busy={sending} className={`${primaryButton} w-full`}>
         {sending ? "Saving…" : "Set new password"}
-      </button>
+      </SubmitButton>
       <p className={`text-sm ${mutedText}`}>The link works once, within one hour of asking for it.</p>
     </form>
   );

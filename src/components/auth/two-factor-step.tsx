@@ -4,6 +4,7 @@ import type { Route } from "next";
 import { useId, useState, type FormEvent } from "react";
 
 import { describeCodeError, isAppCode, retryAfterSeconds } from "@/components/auth/auth-form-errors";
+import { SubmitButton } from "@/components/submit-button";
 import { focusFirstInvalid, TextField } from "@/components/text-field";
 import { fieldLabel, formAlert, mutedText, primaryButton, quietButton } from "@/components/ui";
 import { authClient } from "@/lib/auth-client";
@@ -87,9 +88,9 @@ export function TwoFactorStep({ next, onRestart }: { next: Route; onRestart: () 
           ) : null}
         </div>
       ) : null}
-      <button type="submit" disabled={busy} aria-busy={busy} className={`${primaryButton} w-full`}>
+      <SubmitButton disabled={busy} aria-busy={busy} className={`${primaryButton} w-full`}>
         {busy ? "Checking…" : "Verify"}
-      </button>
+      </SubmitButton>
     </form>
   );
 }

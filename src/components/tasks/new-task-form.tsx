@@ -2,6 +2,7 @@
 
 import { useId, useRef, useState, type FormEvent } from "react";
 
+import { SubmitButton } from "@/components/submit-button";
 import { FieldError, fieldErrorId } from "@/components/text-field";
 import { fieldError, fieldLabel, primaryButton, textInput } from "@/components/ui";
 
@@ -80,9 +81,9 @@ export function NewTaskForm({ onAdded }: { onAdded: (title: string) => void }) {
             aria-describedby={describedBy("title")}
             className={textInput}
           />
-          <button type="submit" aria-busy={create.isPending} className={`${primaryButton} shrink-0 whitespace-nowrap`}>
+          <SubmitButton aria-busy={create.isPending} className={`${primaryButton} shrink-0 whitespace-nowrap`}>
             {create.isPending ? "Adding…" : "Add task"}
-          </button>
+          </SubmitButton>
         </div>
         <FieldError fieldId={ids.title} message={errors.title?.[0]} />
       </div>

@@ -2,8 +2,10 @@
 
 import { useEffect, useId, useRef, useState, type FormEvent, type KeyboardEvent } from "react";
 
+import { SubmitButton } from "@/components/submit-button";
 import { FieldError, fieldErrorId } from "@/components/text-field";
 import { dangerButton, fieldLabel, mutedText, primaryButton, quietButton, secondaryButton, textInput } from "@/components/ui";
+import { useHydrated } from "@/components/use-hydrated";
 
 import { DUE_DATE_MAX, DUE_DATE_MIN, dueDateToInput, dueState, formatDueDate } from "./due-date";
 import type { TaskPatch } from "./task-cache";
@@ -33,6 +35,8 @@ interface TaskItemProps {
 export function TaskItem({ task, today, onLeaving, staysListed, onError, onDeleted, onDeleteConfirmed }: TaskItemProps) {
   const { update, remove } = useTaskMutations(task, onError, onDeleteConfirmed);
   const [editing, setEditing] = useState(false);
+  // Before hydration a tick would show on screen and never be saved.
+  const hydrated = useHydrated();
   const editButton = useRef<HTMLButtonElement>(null);
   const returnFocus = useRef(false);
 
@@ -64,6 +68,7 @@ export function TaskItem({ task, today, onLeaving, staysListed, onError, onDelet
         id={taskToggleId(task.id)}
         type="checkbox"
         checked={task.completed}
+        disabled={!hydrated}
         onChange={(event) => change({ completed: event.currentTarget.checked })}
         aria-label={task.title}
         className="mt-0.5 size-6 shrink-0 cursor-pointer accent-indigo-700 dark:accent-indigo-300"
@@ -228,9 +233,9 @@ function EditTaskForm({ task, onSave, onCancel }: EditTaskFormProps) {
         </div>
       </div>
       <div className="flex gap-2">
-        <button type="submit" className={primaryButton}>
+        <SubmitButton className={primaryButton}>
           Save
-        </button>
+        </SubmitButton>
         <button type="button" onClick={onCancel} className={secondaryButton}>
           Cancel
         </button>
