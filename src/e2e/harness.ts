@@ -206,6 +206,8 @@ export async function signIn(page: Page, person: Pick<Person, "email" | "passwor
 
 /** Adds a task through the form with Enter and waits until the list shows it. */
 export async function addTask(page: Page, title: string): Promise<void> {
+  // Enter adds nothing until the page is hydrated; its submit button is disabled until then.
+  await page.getByRole("form", { name: "Add a task" }).locator("button[type=submit]:enabled").waitFor();
   await page.getByLabel("New task").fill(title);
   await page.getByLabel("New task").press("Enter");
   await taskCheckbox(page, title).waitFor();
