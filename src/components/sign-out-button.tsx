@@ -3,9 +3,12 @@
 import { useState } from "react";
 
 import { secondaryButton } from "@/components/ui";
+import { useHydrated } from "@/components/use-hydrated";
 
 export function SignOutButton() {
   const [state, setState] = useState<"idle" | "pending" | "failed">("idle");
+  // Until hydrated a click would do nothing, so the button is disabled until then.
+  const hydrated = useHydrated();
 
   async function signOut() {
     setState("pending");
@@ -30,7 +33,7 @@ export function SignOutButton() {
           Could not sign out. Try again.
         </p>
       ) : null}
-      <button type="button" onClick={() => void signOut()} disabled={state === "pending"} className={secondaryButton}>
+      <button type="button" onClick={() => void signOut()} disabled={!hydrated || state === "pending"} className={secondaryButton}>
         {state === "pending" ? "Signing out…" : "Sign out"}
       </button>
     </div>

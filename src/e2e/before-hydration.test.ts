@@ -38,7 +38,7 @@ browserTest("before the page's script has run, a form sends nothing and no passw
   await page.waitForURL("**/tasks");
 });
 
-browserTest("before the task page's script has run, a tick cannot be made that would not be saved", async ({ person }) => {
+browserTest("before the task page's script has run, a tick cannot be made that would not be saved, nor Sign out clicked in vain", async ({ person }) => {
   const grace = await person({ name: "Grace" });
   await signUp(grace);
   await addTask(grace.page, "Compile the compiler");
@@ -48,6 +48,7 @@ browserTest("before the task page's script has run, a tick cannot be made that w
   await page.reload({ waitUntil: "commit" });
   await taskCheckbox(page, "Compile the compiler").click({ force: true });
   expect(await taskCheckbox(page, "Compile the compiler").isChecked(), "the tick did not show").toBe(false);
+  expect(await page.getByRole("button", { name: "Sign out" }).isDisabled(), "nor does Sign out look usable").toBe(true);
 
   release();
   await expect.poll(() => taskCheckbox(page, "Compile the compiler").isEnabled()).toBe(true);

@@ -5,6 +5,7 @@ import { useState } from "react";
 
 import { errorMessage, unwrap } from "@/components/account/auth-errors";
 import { formAlert, secondaryButton } from "@/components/ui";
+import { useHydrated } from "@/components/use-hydrated";
 import { authClient } from "@/lib/auth-client";
 
 import { useEnterSession } from "./use-enter-session";
@@ -15,6 +16,8 @@ export function PasskeySignIn({ next }: { next: Route }) {
   const [sending, setSending] = useState(false);
   const { enter, navigating } = useEnterSession();
   const busy = sending || navigating;
+  // Until hydrated a click would do nothing, so the button is disabled until then.
+  const hydrated = useHydrated();
 
   async function signIn() {
     if (busy) return;
@@ -41,7 +44,7 @@ export function PasskeySignIn({ next }: { next: Route }) {
           {failure}
         </p>
       ) : null}
-      <button type="button" onClick={() => void signIn()} disabled={busy} aria-busy={busy} className={`${secondaryButton} w-full`}>
+      <button type="button" onClick={() => void signIn()} disabled={!hydrated || busy} aria-busy={busy} className={`${secondaryButton} w-full`}>
         {busy ? "Waiting for your passkey…" : "Sign in with a passkey"}
       </button>
     </div>
