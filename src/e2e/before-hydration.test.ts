@@ -51,7 +51,8 @@ browserTest("before the task page's script has run, a tick cannot be made that w
   expect(await page.getByRole("button", { name: "Sign out" }).isDisabled(), "nor does Sign out look usable").toBe(true);
 
   release();
-  await expect.poll(() => taskCheckbox(page, "Compile the compiler").isEnabled()).toBe(true);
+  // Loading the scripts and hydrating can take seconds on a busy machine (expect.poll waits 1 s by default).
+  await expect.poll(() => taskCheckbox(page, "Compile the compiler").isEnabled(), { timeout: 10_000 }).toBe(true);
   await page.reload();
   expect(await taskCheckbox(page, "Compile the compiler").isChecked(), "nor was it saved").toBe(false);
   await taskCheckbox(page, "Compile the compiler").click();
